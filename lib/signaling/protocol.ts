@@ -1,0 +1,303 @@
+// The signaling protocol between browser and server: one zod schema per message.
+// Client and server both take their TypeScript types from here (z.infer), so what is
+// validated and what is typed cannot drift apart.
+//
+// Wire format (JSON text frames):
+//   request       {id, method, data}
+//   reply         {id, ok: true, data} | {id, ok: false, error: {code, message}}
+//   notification  {notification, data}   (server -> client only)
+import { z } from "zod";
+
+export const WS_PATH = "/ws";
+/** Frames larger than this are refused (close 1008) before they are parsed. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** WebSocket close code for policy violations (oversized frames, floods). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+// ---- building blocks -------------------------------------------------------------------
+
+export const roomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "room id: 1-64 letters, digits, '-' or '_'");
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "display name is required")
+  .max(64, "display name: at most 64 characters");
+const objectId = z.string().min(1).max(128);
+/** A signed join token (JWT) issued by the Next route /api/rooms/[roomId]/join-token. */
+const joinToken = z.string().min(10).max(4096);
+
+export const mediaKindSchema = z.enum(["audio", "video"]);
+/** What a producer carries; sent as the producer's appData.source. */
+export const mediaSourceSchema = z.enum(["mic", "camera", "screen"]);
+export const transportDirectionSchema = z.enum(["send", "recv"]);
+export const qualityLevelSchema = z.enum(["excellent", "good", "poor", "lost"]);
+
+// mediasoup's own objects are checked for shape here and validated deeply by mediasoup
+// itself (which throws, and the server answers with an error reply).
+const rtpCodecCapability = z.looseObject({
+  kind: mediaKindSchema,
+  mimeType: z.string().max(64),
+  clockRate: z.number().int().positive(),
+});
+export const rtpCapabilitiesSchema = z.looseObject({
+  codecs: z.array(rtpCodecCapability).max(64).optional(),
+  headerExtensions: z.array(z.looseObject({ uri: z.string().max(256) })).max(64).optional(),
+});
+const dtlsParameters = z.looseObject({
+  role: z.enum(["auto", "client", "server"]).optional(),
+  fingerprints: z
+    .array(z.looseObject({ algorithm: z.string().max(32), value: z.string().max(256) }))
+    .min(1)
+    .max(8),
+});
+const rtpParameters = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z
+    .array(
+      z.looseObject({
+        mimeType: z.string().max(64),
+        payloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+      }),
+    )
+    .min(1)
+    .max(16),
+  encodings: z.array(z.looseObject({})).max(8).optional(),
+  headerExtensions: z.array(z.looseObject({ uri: z.string().max(256) })).max(32).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+const iceParameters = z.looseObject({ usernameFragment: z.string(), password: z.string() });
+
+export const producerInfoSchema = z.object({
+  id: objectId,
+  kind: mediaKindSchema,
+  source: mediaSourceSchema,
+  paused: z.boolean(),
+});
+export const peerInfoSchema = z.object({
+  id: objectId,
+  displayName: z.string(),
+  isHost: z.boolean(),
+  producers: z.array(producerInfoSchema),
+});
+
+/** One participant's network quality, summarised from mediasoup's RTCP-derived stats. */
+export const peerQualitySchema = z.object({
+  peerId: objectId,
+  level: qualityLevelSchema,
+  /** 0..10, mediasoup's score (min over this peer's producers; 10 = perfect). */
+  score: z.number().min(0).max(10),
+  /** Fraction lost on the peer's uplink as reported by RTCP, in percent. */
+  packetLossPercent: z.number().min(0),
+  /** Round-trip time seen on the peer's transports, milliseconds (null before RTCP). */
+  rttMs: z.number().min(0).nullable(),
+  sendKbps: z.number().min(0),
+  recvKbps: z.number().min(0),
+});
+
+// ---- requests (client -> server) and their replies -------------------------------------
+
+export const requestSchemas = {
+  /** Allowed before join (pre-join warm-up): binds the socket to a room. */
+  getRouterRtpCapabilities: z.object({ roomId: roomIdSchema, token: joinToken }),
+  join: z.object({
+    roomId: roomIdSchema,
+    token: joinToken,
+    displayName: displayNameSchema,
+    rtpCapabilities: rtpCapabilitiesSchema,
+  }),
+  createTransport: z.object({ direction: transportDirectionSchema }),
+  connectTransport: z.object({ transportId: objectId, dtlsParameters }),
+  produce: z.object({
+    transportId: objectId,
+    kind: mediaKindSchema,
+    rtpParameters,
+    source: mediaSourceSchema,
+    paused: z.boolean().optional(),
+  }),
+  closeProducer: z.object({ producerId: objectId }),
+  pauseProducer: z.object({ producerId: objectId }),
+  resumeProducer: z.object({ producerId: objectId }),
+  resumeConsumer: z.object({ consumerId: objectId }),
+  setConsumerPreferredLayers: z.object({
+    consumerId: objectId,
+    spatialLayer: z.number().int().min(0).max(3),
+    temporalLayer: z.number().int().min(0).max(3).optional(),
+  }),
+  restartIce: z.object({ transportId: objectId }),
+  leave: z.object({}).optional(),
+} as const;
+
+const empty = z.object({});
+
+export const responseSchemas = {
+  getRouterRtpCapabilities: z.object({ routerRtpCapabilities: rtpCapabilitiesSchema }),
+  join: z.object({
+    peerId: objectId,
+    isHost: z.boolean(),
+    routerRtpCapabilities: rtpCapabilitiesSchema,
+    peers: z.array(peerInfoSchema),
+  }),
+  createTransport: z.object({
+    id: objectId,
+    iceParameters,
+    iceCandidates: z.array(z.looseObject({})),
+    dtlsParameters,
+  }),
+  connectTransport: empty,
+  produce: z.object({ producerId: objectId }),
+  closeProducer: empty,
+  pauseProducer: empty,
+  resumeProducer: empty,
+  resumeConsumer: empty,
+  setConsumerPreferredLayers: empty,
+  restartIce: z.object({ iceParameters }),
+  leave: empty,
+} as const satisfies Record<keyof typeof requestSchemas, z.ZodType>;
+
+export type Method = keyof typeof requestSchemas;
+export type RequestData<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+export type ParsedRequestData<M extends Method> = z.output<(typeof requestSchemas)[M]>;
+export type ResponseData<M extends Method> = z.infer<(typeof responseSchemas)[M]>;
+
+export const errorCodeSchema = z.enum([
+  "BAD_JSON", // frame is not JSON
+  "BAD_REQUEST", // envelope or data has the wrong shape
+  "UNKNOWN_METHOD",
+  "UNAUTHORIZED", // missing, invalid or expired join token
+  "FORBIDDEN", // token is for another room, or the object is someone else's
+  "NOT_JOINED", // call needs join first
+  "ALREADY_JOINED",
+  "NOT_FOUND", // transport / producer / consumer id unknown (to this peer)
+  "ROOM_FULL",
+  "UNSUPPORTED", // e.g. client cannot consume the producer's codec
+  "RATE_LIMITED",
+  "INTERNAL",
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export const errorSchema = z.object({ code: errorCodeSchema, message: z.string() });
+export type SignalingError = z.infer<typeof errorSchema>;
+
+const requestIdSchema = z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]);
+export type RequestId = z.infer<typeof requestIdSchema>;
+
+/** The envelope every request must have; `data` is checked against the method's schema. */
+export const requestEnvelopeSchema = z.object({
+  id: requestIdSchema,
+  method: z.string().max(64),
+  data: z.unknown().optional(),
+});
+
+export const replySchema = z.union([
+  z.object({ id: requestIdSchema, ok: z.literal(true), data: z.unknown() }),
+  z.object({ id: requestIdSchema, ok: z.literal(false), error: errorSchema }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+// ---- notifications (server -> client) ---------------------------------------------------
+
+export const notificationSchemas = {
+  peerJoined: z.object({ peer: peerInfoSchema }),
+  peerLeft: z.object({ peerId: objectId }),
+  newConsumer: z.object({
+    peerId: objectId,
+    producerId: objectId,
+    consumerId: objectId,
+    kind: mediaKindSchema,
+    source: mediaSourceSchema,
+    rtpParameters,
+    producerPaused: z.boolean(),
+  }),
+  consumerClosed: z.object({ consumerId: objectId }),
+  /** The remote producer was paused (e.g. camera muted) / resumed. */
+  consumerPaused: z.object({ consumerId: objectId }),
+  consumerResumed: z.object({ consumerId: objectId }),
+  /** Periodic summary (every ~2 s) of every participant's network quality. */
+  qualityUpdate: z.object({ peers: z.array(peerQualitySchema) }),
+} as const;
+
+export type NotificationName = keyof typeof notificationSchemas;
+export type NotificationData<N extends NotificationName> = z.infer<(typeof notificationSchemas)[N]>;
+export type Notification = {
+  [N in NotificationName]: { notification: N; data: NotificationData<N> };
+}[NotificationName];
+
+export const notificationEnvelopeSchema = z.object({
+  notification: z.string(),
+  data: z.unknown(),
+});
+
+export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type ProducerInfo = z.infer<typeof producerInfoSchema>;
+export type PeerQuality = z.infer<typeof peerQualitySchema>;
+export type QualityLevel = z.infer<typeof qualityLevelSchema>;
+export type MediaSource = z.infer<typeof mediaSourceSchema>;
+export type MediaKind = z.infer<typeof mediaKindSchema>;
+export type TransportDirection = z.infer<typeof transportDirectionSchema>;
+
+// ---- parsing --------------------------------------------------------------------------
+
+export type ParsedRequest = {
+  [M in Method]: { id: RequestId; method: M; data: ParsedRequestData<M> };
+}[Method];
+
+export type ParseResult =
+  | { ok: true; request: ParsedRequest }
+  | { ok: false; id: RequestId | null; error: SignalingError };
+
+function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+/** Turns one text frame into a typed request, or says exactly what is wrong with it. */
+export function parseRequest(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, id: null, error: { code: "BAD_JSON", message: "frame is not valid JSON" } };
+  }
+  const envelope = requestEnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    const id = requestIdSchema.safeParse((json as { id?: unknown } | null)?.id);
+    return {
+      ok: false,
+      id: id.success ? id.data : null,
+      error: { code: "BAD_REQUEST", message: `bad request envelope: ${describeIssues(envelope.error)}` },
+    };
+  }
+  const { id, method, data } = envelope.data;
+  if (!isMethod(method)) {
+    return { ok: false, id, error: { code: "UNKNOWN_METHOD", message: `unknown method "${method}"` } };
+  }
+  const parsed = requestSchemas[method].safeParse(data ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      id,
+      error: { code: "BAD_REQUEST", message: `${method}: ${describeIssues(parsed.error)}` },
+    };
+  }
+  return { ok: true, request: { id, method, data: parsed.data } as ParsedRequest };
+}
+
+export function encodeReply(id: RequestId, data: unknown): string {
+  return JSON.stringify({ id, ok: true, data });
+}
+
+export function encodeError(id: RequestId | null, error: SignalingError): string {
+  return JSON.stringify({ id, ok: false, error });
+}
+
+export function encodeNotification<N extends NotificationName>(name: N, data: NotificationData<N>): string {
+  return JSON.stringify({ notification: name, data });
+}
