@@ -77,6 +77,7 @@ function storeInCache(cacheDir, bin, info) {
     const tmp = fs.mkdtempSync(`${cacheDir}.tmp-`);
     fs.copyFileSync(bin, path.join(tmp, 'mediasoup-worker'));
     fs.chmodSync(path.join(tmp, 'mediasoup-worker'), 0o755);
+    fs.chmodSync(tmp, 0o755);
     fs.writeFileSync(path.join(tmp, 'info.json'), JSON.stringify({ ...info, date: new Date().toISOString() }, null, 2) + '\n');
     fs.rmSync(cacheDir, { recursive: true, force: true });
     try {
@@ -97,13 +98,11 @@ function run(cmd, args, { cwd, env, logFile, label }) {
     fs.appendFileSync(logFile, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
     const out = fs.openSync(logFile, 'a');
     let progress = '';
-    let buf = '';
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk) => {
       fs.writeSync(out, chunk);
-      buf = (buf + chunk.toString()).slice(-4096);
-      const m = buf.match(/\[(\d+)\/(\d+)\][^\n]*\n?[^[]*$/);
-      if (m) progress = `${m[1]}/${m[2]} ninja steps`;
+      const steps = [...chunk.toString().matchAll(/^\[(\d+)\/(\d+)\]/gm)];
+      if (steps.length) progress = `${steps.at(-1)[1]}/${steps.at(-1)[2]} ninja steps`;
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

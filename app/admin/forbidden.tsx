@@ -1,0 +1,5 @@
+import { AdminForbidden } from "@/components/admin/AdminForbidden";
+
+export default function Forbidden() {
+  return <AdminForbidden />;
+}

@@ -1,0 +1,5 @@
+import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
+
+export default function Forbidden() {
+  return <MeetingForbidden />;
+}

@@ -1,0 +1,30 @@
+// A remote participant who publishes no camera (audio-only or view-only).
+import type { PeerQuality } from "@/lib/signaling/protocol";
+import type { Participant, RemoteMedia } from "@/lib/client/room-session";
+import { QualityIndicator } from "./QualityIndicator";
+import { Avatar, TileFrame } from "./Tile";
+
+export function AvatarTile({
+  participant,
+  mic,
+  quality,
+  compact,
+}: {
+  participant: Participant;
+  mic?: RemoteMedia;
+  quality?: PeerQuality;
+  compact?: boolean;
+}) {
+  return (
+    <TileFrame
+      data-testid="remote-peer"
+      data-peer-id={participant.id}
+      data-peer-name={participant.displayName}
+      label={participant.isHost ? `${participant.displayName} (host)` : participant.displayName}
+      micMuted={!mic || mic.paused}
+      topRight={<QualityIndicator quality={quality} />}
+    >
+      <Avatar name={participant.displayName} small={compact} />
+    </TileFrame>
+  );
+}

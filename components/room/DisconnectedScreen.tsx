@@ -1,0 +1,34 @@
+import Link from "next/link";
+import type { RoomError } from "@/lib/client/room-session";
+
+const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
+
+/** The connection dropped mid-call. */
+export function DisconnectedScreen({ error, onReconnect }: { error: RoomError | null; onReconnect: () => void }) {
+  return (
+    <main className="flex min-h-dvh items-center justify-center p-6">
+      <div
+        role="alert"
+        data-testid="room-error"
+        data-error-kind={error?.kind ?? "disconnected"}
+        className="max-w-md rounded-xl border border-red-500/40 bg-red-500/10 p-6 text-center"
+      >
+        <h1 className="text-xl font-semibold">Disconnected</h1>
+        <p className="mt-2 text-slate-300">{error?.message ?? "The connection to the meeting was lost."}</p>
+        <div className="mt-4 flex justify-center gap-3">
+          <button
+            type="button"
+            data-testid="room-reconnect"
+            onClick={onReconnect}
+            className={`rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 ${focusRing}`}
+          >
+            Reconnect
+          </button>
+          <Link href="/" className={`rounded-lg bg-slate-800 px-4 py-2 font-medium hover:bg-slate-700 ${focusRing}`}>
+            Home
+          </Link>
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+// Client root of /room/[roomId]: picks the screen for the session's phase.
+import { useRoom } from "@/lib/client/use-room";
+import { DisconnectedScreen } from "./DisconnectedScreen";
+import { LeftScreen } from "./LeftScreen";
+import { PreJoin } from "./PreJoin";
+import { RoomView } from "./RoomView";
+import { Spinner } from "./icons";
+
+export default function RoomClient({ roomId, inviteToken }: { roomId: string; inviteToken?: string }) {
+  const { session, state, rejoin } = useRoom(roomId, inviteToken);
+
+  // Browser-only from here (media, WebSocket): the server renders just this placeholder.
+  if (!session || !state) {
+    return (
+      <main className="flex min-h-dvh items-center justify-center text-slate-400">
+        <Spinner className="mr-2" /> Loading…
+      </main>
+    );
+  }
+  switch (state.phase) {
+    case "prejoin":
+    case "joining":
+      return <PreJoin session={session} state={state} />;
+    case "joined":
+      return <RoomView session={session} state={state} />;
+    case "left":
+      return <LeftScreen onRejoin={rejoin} />;
+    case "disconnected":
+      return <DisconnectedScreen error={state.error} onReconnect={rejoin} />;
+  }
+}

@@ -1,0 +1,111 @@
+"use client";
+// The in-meeting screen: header, tiles, remote audio, controls.
+import type { RoomSession, RoomState } from "@/lib/client/room-session";
+import { useGroupedMedia } from "@/lib/client/use-room";
+import { AvatarTile } from "./AvatarTile";
+import { ControlsBar } from "./ControlsBar";
+import { ParticipantCount } from "./ParticipantCount";
+import { RemoteAudioList } from "./RemoteAudio";
+import { RoomLayout } from "./RoomLayout";
+import { ScreenTile } from "./ScreenTile";
+import { SelfTile } from "./SelfTile";
+import { VideoTile } from "./VideoTile";
+
+export function RoomView({ session, state }: { session: RoomSession; state: RoomState }) {
+  const grouped = useGroupedMedia(state);
+  const { local, quality } = state;
+  const compact = grouped.length >= 6;
+  const withScreens = grouped.some((g) => g.screen) || !!local.screenStream;
+
+  const cameras = [
+    <SelfTile
+      key="self"
+      name={state.displayName}
+      stream={local.cameraStream}
+      cameraOn={local.cameraOn}
+      micOn={local.micOn}
+      quality={state.selfId ? quality[state.selfId] : undefined}
+      compact={compact || withScreens}
+    />,
+    ...grouped.map(({ participant, camera, mic }) =>
+      camera ? (
+        <VideoTile
+          key={participant.id}
+          participant={participant}
+          camera={camera}
+          mic={mic}
+          quality={quality[participant.id]}
+          compact={compact || withScreens}
+        />
+      ) : (
+        <AvatarTile
+          key={participant.id}
+          participant={participant}
+          mic={mic}
+          quality={quality[participant.id]}
+          compact={compact || withScreens}
+        />
+      ),
+    ),
+  ];
+  const screens = [
+    ...grouped.flatMap(({ participant, screen }) =>
+      screen
+        ? [
+            <ScreenTile
+              key={`screen-${participant.id}`}
+              peerId={participant.id}
+              name={participant.displayName}
+              stream={screen.stream}
+              paused={screen.paused}
+              quality={quality[participant.id]}
+            />,
+          ]
+        : [],
+    ),
+    ...(local.screenStream ? [<ScreenTile key="screen-self" name={state.displayName} stream={local.screenStream} />] : []),
+  ];
+
+  const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
+
+  return (
+    <div className="flex h-dvh flex-col">
+      <header className="flex items-center justify-between gap-3 border-b border-white/10 px-4 py-2">
+        <h1 className="truncate text-base font-medium">
+          <span className="sr-only">Meeting </span>
+          {state.roomId}
+        </h1>
+        <ParticipantCount count={state.participants.length + 1} />
+      </header>
+      <main className="min-h-0 flex-1 overflow-auto">
+        <RoomLayout cameras={cameras} screens={screens} />
+      </main>
+      {state.notice && (
+        <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
+          <span>{state.notice}</span>
+          <button
+            type="button"
+            onClick={() => session.dismissNotice()}
+            className="rounded px-2 text-amber-100 underline focus-visible:outline-2 focus-visible:outline-amber-300"
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      <footer className="border-t border-white/10 bg-slate-950">
+        <ControlsBar
+          micOn={local.micOn}
+          cameraOn={local.cameraOn}
+          screenOn={local.screenOn}
+          busy={local.busy}
+          canShareScreen={canShareScreen}
+          onToggleMic={() => void session.toggleMic()}
+          onToggleCamera={() => void session.toggleCamera()}
+          onToggleScreen={() => void session.toggleScreen()}
+          onLeave={() => void session.leave()}
+        />
+      </footer>
+      <RemoteAudioList media={state.media} />
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// Shared frame for every tile: 16:9 box, name label, corner slots.
+import type { ReactNode } from "react";
+import { MicOffIcon } from "./icons";
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (!parts.length) return "?";
+  return ((parts[0][0] ?? "") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+}
+
+export function Avatar({ name, small }: { name: string; small?: boolean }) {
+  return (
+    <div className="absolute inset-0 flex items-center justify-center bg-slate-800">
+      <span
+        aria-hidden="true"
+        className={`flex items-center justify-center rounded-full bg-sky-700 font-semibold text-white ${
+          small ? "size-12 text-lg" : "size-20 text-2xl"
+        }`}
+      >
+        {initials(name)}
+      </span>
+    </div>
+  );
+}
+
+export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
+  label: string;
+  micMuted?: boolean;
+  topRight?: ReactNode;
+  children: ReactNode;
+  [dataAttr: `data-${string}`]: string | undefined;
+}
+
+export function TileFrame({ label, micMuted, topRight, children, className = "", ...rest }: TileFrameProps) {
+  return (
+    <div
+      {...rest}
+      className={`relative aspect-video w-full overflow-hidden rounded-xl bg-slate-900 ring-1 ring-white/10 ${className}`}
+    >
+      {children}
+      {topRight && <div className="absolute right-2 top-2 flex items-center gap-1">{topRight}</div>}
+      <div className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-md bg-black/60 px-2 py-0.5 text-sm">
+        {micMuted && (
+          <span className="text-red-400" role="img" aria-label="Microphone muted" title="Microphone muted">
+            <MicOffIcon />
+          </span>
+        )}
+        <span className="truncate">{label}</span>
+      </div>
+    </div>
+  );
+}

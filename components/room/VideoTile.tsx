@@ -1,0 +1,45 @@
+"use client";
+// A remote participant's camera. The <video> stays mounted while the camera is off so the
+// stream resumes without a re-render race.
+import type { PeerQuality } from "@/lib/signaling/protocol";
+import type { Participant, RemoteMedia } from "@/lib/client/room-session";
+import { MediaVideo } from "./MediaVideo";
+import { QualityIndicator } from "./QualityIndicator";
+import { Avatar, TileFrame } from "./Tile";
+import { CameraOffIcon } from "./icons";
+
+export interface VideoTileProps {
+  participant: Participant;
+  camera: RemoteMedia;
+  mic?: RemoteMedia;
+  quality?: PeerQuality;
+  compact?: boolean;
+}
+
+export function VideoTile({ participant, camera, mic, quality, compact }: VideoTileProps) {
+  const name = participant.displayName;
+  return (
+    <TileFrame
+      data-testid="remote-tile"
+      data-peer-id={participant.id}
+      data-peer-name={name}
+      data-source="camera"
+      data-muted={camera.paused ? "true" : "false"}
+      label={participant.isHost ? `${name} (host)` : name}
+      micMuted={!mic || mic.paused}
+      topRight={
+        <>
+          {camera.paused && (
+            <span className="rounded bg-black/50 p-0.5 text-slate-200" role="img" aria-label="Camera off" title="Camera off">
+              <CameraOffIcon />
+            </span>
+          )}
+          <QualityIndicator quality={quality} />
+        </>
+      }
+    >
+      <MediaVideo stream={camera.stream} hidden={camera.paused} />
+      {camera.paused && <Avatar name={name} small={compact} />}
+    </TileFrame>
+  );
+}

@@ -1,0 +1,292 @@
+// Meeting history for admins: sessions with their meeting/host and attendance, filters,
+// paging and CSV. Takes the Prisma client as an argument (tests use their own SQLite).
+import type { Db, Prisma } from "@/lib/db";
+import { isValidTimeZone, zonedDayEndToUtc, zonedDayStartToUtc } from "@/lib/time/zoned";
+
+export const HISTORY_PAGE_SIZE = 20;
+export const CSV_MAX_ROWS = 50_000;
+
+export interface HistoryFilters {
+  /** Sessions that started at or after this instant. */
+  from?: Date;
+  /** Sessions that started before this instant (exclusive). */
+  to?: Date;
+  hostId?: string;
+}
+
+/** The raw query-string values, echoed back into the filter form and the CSV link. */
+export interface HistoryQuery {
+  from: string;
+  to: string;
+  host: string;
+  tz: string;
+  page: number;
+}
+
+export interface HistoryRow {
+  id: string;
+  meetingId: string;
+  meetingTitle: string;
+  hostId: string;
+  hostName: string | null;
+  hostEmail: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  /** null while the session is still open. */
+  durationMs: number | null;
+  /** Distinct people (participantKey) who attended. */
+  participants: number;
+  peakParticipants: number;
+}
+
+type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function param(sp: SearchParams, key: string): string {
+  const v = sp instanceof URLSearchParams ? sp.get(key) : sp[key];
+  return (Array.isArray(v) ? v[0] : v ?? "").trim();
+}
+
+/** Query string -> filters. Dates are calendar days ("YYYY-MM-DD") in `tz` (default UTC), inclusive. */
+export function parseHistoryQuery(sp: SearchParams): { query: HistoryQuery; filters: HistoryFilters; errors: string[] } {
+  const errors: string[] = [];
+  const tzRaw = param(sp, "tz");
+  const tz = tzRaw && isValidTimeZone(tzRaw) ? tzRaw : "UTC";
+  const from = param(sp, "from");
+  const to = param(sp, "to");
+  const host = param(sp, "host").slice(0, 64);
+  const pageNum = Number.parseInt(param(sp, "page") || "1", 10);
+  const page = Number.isFinite(pageNum) && pageNum >= 1 ? Math.min(pageNum, 100_000) : 1;
+  const filters: HistoryFilters = {};
+  if (from) {
+    const d = zonedDayStartToUtc(from, tz);
+    if (d) filters.from = d;
+    else errors.push("Invalid 'from' date");
+  }
+  if (to) {
+    const d = zonedDayEndToUtc(to, tz);
+    if (d) filters.to = d;
+    else errors.push("Invalid 'to' date");
+  }
+  if (filters.from && filters.to && filters.from >= filters.to) errors.push("'From' must be on or before 'to'");
+  if (host) filters.hostId = host;
+  return { query: { from, to, host, tz, page }, filters, errors };
+}
+
+export function historyWhere(f: HistoryFilters): Prisma.MeetingSessionWhereInput {
+  const where: Prisma.MeetingSessionWhereInput = {};
+  if (f.from || f.to) where.startedAt = { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) };
+  if (f.hostId) where.meeting = { hostId: f.hostId };
+  return where;
+}
+
+const sessionInclude = {
+  meeting: { select: { id: true, title: true, hostId: true, host: { select: { name: true, email: true } } } },
+} as const;
+
+/** Distinct participantKey count per session id. */
+async function participantCounts(db: Db, sessionIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < sessionIds.length; i += 500) {
+    const chunk = sessionIds.slice(i, i + 500);
+    const groups = await db.attendance.groupBy({ by: ["sessionId", "participantKey"], where: { sessionId: { in: chunk } } });
+    for (const g of groups) counts.set(g.sessionId, (counts.get(g.sessionId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+type SessionWithMeeting = Prisma.MeetingSessionGetPayload<{ include: typeof sessionInclude }>;
+
+function toRow(s: SessionWithMeeting, participants: number): HistoryRow {
+  return {
+    id: s.id,
+    meetingId: s.meeting.id,
+    meetingTitle: s.meeting.title,
+    hostId: s.meeting.hostId,
+    hostName: s.meeting.host.name,
+    hostEmail: s.meeting.host.email,
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+    durationMs: s.endedAt ? Math.max(0, s.endedAt.getTime() - s.startedAt.getTime()) : null,
+    participants,
+    peakParticipants: s.peakParticipants,
+  };
+}
+
+/** One page of sessions, newest first. */
+export async function listSessions(
+  db: Db,
+  filters: HistoryFilters,
+  opts: { page?: number; pageSize?: number } = {},
+): Promise<{ rows: HistoryRow[]; total: number; page: number; pageCount: number; pageSize: number }> {
+  const pageSize = opts.pageSize ?? HISTORY_PAGE_SIZE;
+  const where = historyWhere(filters);
+  const total = await db.meetingSession.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, opts.page ?? 1), pageCount);
+  const sessions = await db.meetingSession.findMany({
+    where,
+    include: sessionInclude,
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+  });
+  const counts = await participantCounts(db, sessions.map((s) => s.id));
+  return { rows: sessions.map((s) => toRow(s, counts.get(s.id) ?? 0)), total, page, pageCount, pageSize };
+}
+
+/** Every matching session (newest first, capped) for the CSV export. */
+export async function listAllSessions(db: Db, filters: HistoryFilters, max = CSV_MAX_ROWS): Promise<HistoryRow[]> {
+  const sessions = await db.meetingSession.findMany({
+    where: historyWhere(filters),
+    include: sessionInclude,
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    take: max,
+  });
+  const counts = await participantCounts(db, sessions.map((s) => s.id));
+  return sessions.map((s) => toRow(s, counts.get(s.id) ?? 0));
+}
+
+/** Hosts that have at least one meeting (for the filter select). */
+export async function listHosts(db: Db): Promise<{ id: string; name: string | null; email: string }[]> {
+  return db.user.findMany({
+    where: { meetings: { some: {} } },
+    select: { id: true, name: true, email: true },
+    orderBy: [{ name: "asc" }, { email: "asc" }],
+    take: 1000,
+  });
+}
+
+export interface AttendanceRow {
+  id: string;
+  displayName: string;
+  isGuest: boolean;
+  userId: string | null;
+  userEmail: string | null;
+  participantKey: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+  durationMs: number | null;
+  qualitySamples: number;
+  meanPacketLoss: number | null;
+  maxPacketLoss: number | null;
+  meanRttMs: number | null;
+  meanSendKbps: number | null;
+  meanRecvKbps: number | null;
+}
+
+export async function getSessionDetail(db: Db, id: string) {
+  if (!id || id.length > 64) return null;
+  const s = await db.meetingSession.findUnique({
+    where: { id },
+    include: {
+      ...sessionInclude,
+      attendances: { orderBy: [{ joinedAt: "asc" }, { id: "asc" }], include: { user: { select: { email: true } } } },
+    },
+  });
+  if (!s) return null;
+  const participants = new Set(s.attendances.map((a) => a.participantKey)).size;
+  const attendances: AttendanceRow[] = s.attendances.map((a) => ({
+    id: a.id,
+    displayName: a.displayName,
+    isGuest: a.isGuest,
+    userId: a.userId,
+    userEmail: a.user?.email ?? null,
+    participantKey: a.participantKey,
+    joinedAt: a.joinedAt,
+    leftAt: a.leftAt,
+    durationMs: a.leftAt ? Math.max(0, a.leftAt.getTime() - a.joinedAt.getTime()) : null,
+    qualitySamples: a.qualitySamples,
+    meanPacketLoss: a.meanPacketLoss,
+    maxPacketLoss: a.maxPacketLoss,
+    meanRttMs: a.meanRttMs,
+    meanSendKbps: a.meanSendKbps,
+    meanRecvKbps: a.meanRecvKbps,
+  }));
+  return { session: toRow(s, participants), attendances };
+}
+
+// ---- formatting -----------------------------------------------------------------------
+
+/** "1h 05m", "12m 30s", "45s". */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "ongoing";
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h) return `${h}h ${String(m).padStart(2, "0")}m`;
+  if (m) return `${m}m ${String(s).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+
+/** Packet loss (the recorder stores percent, 0..100) as "0.5%" / "12%". */
+export function formatLossPercent(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "–";
+  return `${v.toFixed(v < 10 ? 1 : 0)}%`;
+}
+
+export function formatNumber(v: number | null, unit = ""): string {
+  if (v === null || !Number.isFinite(v)) return "–";
+  return `${Math.round(v)}${unit}`;
+}
+
+// ---- CSV -------------------------------------------------------------------------------
+
+/** One CSV field (RFC 4180 quoting; text starting with = + - @ is prefixed with ' so
+ * spreadsheets do not evaluate it as a formula). */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  let s = typeof value === "string" ? value : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(fields: (string | number | boolean | null | undefined)[]): string {
+  return fields.map(csvField).join(",");
+}
+
+export const CSV_HEADER = [
+  "session_id",
+  "meeting_id",
+  "meeting_title",
+  "host_name",
+  "host_email",
+  "started_at_utc",
+  "ended_at_utc",
+  "duration_seconds",
+  "participants",
+  "peak_participants",
+];
+
+export function sessionsToCsv(rows: HistoryRow[]): string {
+  const lines = [CSV_HEADER.join(",")];
+  for (const r of rows) {
+    lines.push(
+      csvLine([
+        r.id,
+        r.meetingId,
+        r.meetingTitle,
+        r.hostName ?? "",
+        r.hostEmail,
+        r.startedAt.toISOString(),
+        r.endedAt ? r.endedAt.toISOString() : "",
+        r.durationMs === null ? "" : Math.round(r.durationMs / 1000),
+        r.participants,
+        r.peakParticipants,
+      ]),
+    );
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** Query string for links that keep the current filters (page optional). */
+export function historySearch(q: Pick<HistoryQuery, "from" | "to" | "host" | "tz">, page?: number): string {
+  const sp = new URLSearchParams();
+  if (q.from) sp.set("from", q.from);
+  if (q.to) sp.set("to", q.to);
+  if (q.host) sp.set("host", q.host);
+  if (q.tz && q.tz !== "UTC") sp.set("tz", q.tz);
+  if (page && page > 1) sp.set("page", String(page));
+  const s = sp.toString();
+  return s ? `?${s}` : "";
+}

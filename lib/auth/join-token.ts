@@ -1,0 +1,147 @@
+// Join tokens: short-lived HS256 JWTs that let one browser tab join one room.
+// Issued by the Next route /api/rooms/[roomId]/join-token, verified by the signaling
+// server (both run in the same Node process and read the secret from process.env at
+// call time, so server/index.ts can set a random JOIN_TOKEN_SECRET before Next starts).
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+
+export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
+const ISSUER = "meet";
+const AUDIENCE = "meet-join";
+
+/** What a join token says about its bearer. */
+export type JoinTokenClaims = {
+  /** Room id the token is valid for. */
+  room: string;
+  /** participantKey: the user id, or "guest:<random>" for guests. */
+  sub: string;
+  /** Suggested display name (the client may let the user change it). */
+  name: string;
+  host: boolean;
+  guest: boolean;
+  /** User id (absent for guests). */
+  uid?: string;
+  /** Meeting id (absent for ad-hoc rooms). */
+  mid?: string;
+};
+
+export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
+
+export class JoinTokenError extends Error {
+  constructor(
+    readonly code: JoinTokenErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "JoinTokenError";
+  }
+}
+
+export type VerifyJoinTokenResult =
+  | { ok: true; claims: JoinTokenClaims; expiresAt: Date }
+  | { ok: false; error: JoinTokenError };
+
+const keyCache = new Map<string, Uint8Array>();
+
+/** The HMAC key: JOIN_TOKEN_SECRET, else NEXTAUTH_SECRET (read at call time). */
+function secretKey(explicit?: string): Uint8Array {
+  const secret = explicit ?? process.env.JOIN_TOKEN_SECRET ?? process.env.NEXTAUTH_SECRET;
+  if (!secret) {
+    throw new JoinTokenError(
+      "no_secret",
+      "JOIN_TOKEN_SECRET (or NEXTAUTH_SECRET) is not set; start the app with `npm run dev` / `npm start`",
+    );
+  }
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+export function newGuestParticipantKey(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return `guest:${Buffer.from(bytes).toString("base64url")}`;
+}
+
+export async function signJoinToken(
+  claims: JoinTokenClaims,
+  options: { ttlSeconds?: number; secret?: string; now?: Date } = {},
+): Promise<{ token: string; expiresAt: Date }> {
+  const ttl = options.ttlSeconds ?? JOIN_TOKEN_TTL_SECONDS;
+  const nowSec = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const exp = nowSec + ttl;
+  const payload: Record<string, unknown> = {
+    room: claims.room,
+    name: claims.name,
+    host: claims.host,
+    guest: claims.guest,
+  };
+  if (claims.uid !== undefined) payload.uid = claims.uid;
+  if (claims.mid !== undefined) payload.mid = claims.mid;
+  const token = await new SignJWT(payload)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(nowSec)
+    .setExpirationTime(exp)
+    .sign(secretKey(options.secret));
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+function str(v: unknown): v is string {
+  return typeof v === "string" && v.length > 0 && v.length <= 256;
+}
+
+/** Checks signature, expiry, issuer/audience and that the token is for `roomId`. Never throws. */
+export async function verifyJoinToken(
+  token: string,
+  roomId: string,
+  options: { secret?: string; now?: Date } = {},
+): Promise<VerifyJoinTokenResult> {
+  let key: Uint8Array;
+  try {
+    key = secretKey(options.secret);
+  } catch (err) {
+    return { ok: false, error: err as JoinTokenError };
+  }
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ["exp", "sub"],
+      currentDate: options.now,
+    });
+    const { room, sub, name, host, guest, uid, mid, exp } = payload as Record<string, unknown>;
+    if (
+      !str(room) ||
+      !str(sub) ||
+      typeof name !== "string" ||
+      typeof host !== "boolean" ||
+      typeof guest !== "boolean" ||
+      (uid !== undefined && !str(uid)) ||
+      (mid !== undefined && !str(mid)) ||
+      typeof exp !== "number"
+    ) {
+      return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
+    }
+    if (room !== roomId) {
+      return {
+        ok: false,
+        error: new JoinTokenError("wrong_room", "join token is for another room"),
+      };
+    }
+    const claims: JoinTokenClaims = { room, sub, name, host, guest };
+    if (uid !== undefined) claims.uid = uid as string;
+    if (mid !== undefined) claims.mid = mid as string;
+    return { ok: true, claims, expiresAt: new Date(exp * 1000) };
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) {
+      return { ok: false, error: new JoinTokenError("expired", "join token has expired; fetch a new one") };
+    }
+    return { ok: false, error: new JoinTokenError("invalid", "join token is invalid") };
+  }
+}

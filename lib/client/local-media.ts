@@ -1,0 +1,135 @@
+// Camera / microphone / screen capture with the app's defaults and error classification.
+
+/** 640x360@24: cheap to encode on 2-core machines and plenty for a tile. */
+export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 640 },
+  height: { ideal: 360 },
+  frameRate: { ideal: 24, max: 24 },
+};
+
+export const MIC_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/** Why a device is not in use. "off" = the user switched it off. */
+export type DeviceStatus = "pending" | "ok" | "off" | "denied" | "missing" | "busy" | "error" | "unsupported";
+
+export function classifyMediaError(err: unknown): DeviceStatus {
+  const name = (err as { name?: string } | null)?.name;
+  switch (name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return "denied";
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return "missing";
+    case "NotReadableError":
+    case "AbortError":
+      return "busy";
+    case "TypeError":
+      return "unsupported";
+    default:
+      return "error";
+  }
+}
+
+export function deviceStatusText(kind: "camera" | "mic", status: DeviceStatus): string | null {
+  const what = kind === "camera" ? "camera" : "microphone";
+  switch (status) {
+    case "denied":
+      return `Access to the ${what} was denied. Allow it in the browser's site settings.`;
+    case "missing":
+      return `No ${what} was found.`;
+    case "busy":
+      return `The ${what} is in use by another application.`;
+    case "unsupported":
+      return `This browser cannot capture the ${what} here (a secure https page is required).`;
+    case "error":
+      return `The ${what} could not be started.`;
+    default:
+      return null;
+  }
+}
+
+export interface CaptureResult {
+  camera: MediaStreamTrack | null;
+  mic: MediaStreamTrack | null;
+  cameraStatus: DeviceStatus;
+  micStatus: DeviceStatus;
+}
+
+function hasGetUserMedia(): boolean {
+  return typeof navigator !== "undefined" && !!navigator.mediaDevices?.getUserMedia;
+}
+
+/**
+ * Opens camera and/or mic with one prompt; if the combined request fails, retries each
+ * device alone so that e.g. a missing camera still leaves a working mic.
+ */
+export async function captureUserMedia(want: { camera: boolean; mic: boolean }): Promise<CaptureResult> {
+  const result: CaptureResult = {
+    camera: null,
+    mic: null,
+    cameraStatus: want.camera ? "pending" : "off",
+    micStatus: want.mic ? "pending" : "off",
+  };
+  if (!want.camera && !want.mic) return result;
+  if (!hasGetUserMedia()) {
+    if (want.camera) result.cameraStatus = "unsupported";
+    if (want.mic) result.micStatus = "unsupported";
+    return result;
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: want.camera ? CAMERA_CONSTRAINTS : false,
+      audio: want.mic ? MIC_CONSTRAINTS : false,
+    });
+    result.camera = stream.getVideoTracks()[0] ?? null;
+    result.mic = stream.getAudioTracks()[0] ?? null;
+    if (want.camera) result.cameraStatus = result.camera ? "ok" : "missing";
+    if (want.mic) result.micStatus = result.mic ? "ok" : "missing";
+    return result;
+  } catch (err) {
+    if (!(want.camera && want.mic)) {
+      const status = classifyMediaError(err);
+      if (want.camera) result.cameraStatus = status;
+      else result.micStatus = status;
+      return result;
+    }
+  }
+  const [cam, mic] = await Promise.all([captureOne("camera"), captureOne("mic")]);
+  return { camera: cam.track, mic: mic.track, cameraStatus: cam.status, micStatus: mic.status };
+}
+
+export async function captureOne(kind: "camera" | "mic"): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
+  if (!hasGetUserMedia()) return { track: null, status: "unsupported" };
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia(
+      kind === "camera" ? { video: CAMERA_CONSTRAINTS } : { audio: MIC_CONSTRAINTS },
+    );
+    const track = (kind === "camera" ? stream.getVideoTracks() : stream.getAudioTracks())[0] ?? null;
+    return { track, status: track ? "ok" : "missing" };
+  } catch (err) {
+    return { track: null, status: classifyMediaError(err) };
+  }
+}
+
+/** Screen capture; resolves null when the user cancels the picker. */
+export async function captureScreen(): Promise<MediaStreamTrack | null> {
+  if (!navigator.mediaDevices?.getDisplayMedia) throw new Error("Screen sharing is not supported by this browser.");
+  try {
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: { frameRate: { ideal: 15, max: 30 } },
+      audio: false,
+    });
+    const track = stream.getVideoTracks()[0] ?? null;
+    // Text and slides: keep resolution, drop frames when needed.
+    if (track && "contentHint" in track) track.contentHint = "detail";
+    return track;
+  } catch (err) {
+    if ((err as Error).name === "NotAllowedError" || (err as Error).name === "AbortError") return null;
+    throw err;
+  }
+}

@@ -1,0 +1,100 @@
+// Who may join which room (the room id IS the meeting id). Pure decision logic over the
+// database, used by POST /api/rooms/[roomId]/join-token and tested without HTTP.
+//
+//   unknown meeting                         -> 404
+//   cancelled                               -> 410
+//   signed-in host                          -> host token
+//   inviteToken missing / not the current   -> 403
+//   signed-in user with the invite          -> user token (sub = uid = user id)
+//   signed out, meeting requires sign-in    -> 401
+//   signed out, guests allowed              -> guest token (sub = "guest:<random>"); the
+//                                              name defaults to "Guest" because the room
+//                                              client fetches its token while the visitor is
+//                                              still typing (the join request carries the
+//                                              final name)
+import { timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/lib/db";
+import { displayNameSchema, roomIdSchema } from "@/lib/signaling/protocol";
+import { newGuestParticipantKey, type JoinTokenClaims } from "@/lib/auth/join-token";
+import { displayNameOf } from "@/lib/auth/users";
+
+export const GUEST_NAME = "Guest";
+
+export const joinRequestSchema = z.object({
+  displayName: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    displayNameSchema.optional(),
+  ),
+  inviteToken: z.string().max(256).optional(),
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export interface JoinUser {
+  id: string;
+  name: string | null;
+  email: string;
+}
+
+export type JoinAccessErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "cancelled"
+  | "invalid_invite"
+  | "sign_in_required";
+
+export type JoinAccessResult =
+  | { ok: true; claims: JoinTokenClaims }
+  | { ok: false; status: 400 | 401 | 403 | 404 | 410; code: JoinAccessErrorCode; message: string };
+
+function deny(status: 400 | 401 | 403 | 404 | 410, code: JoinAccessErrorCode, message: string): JoinAccessResult {
+  return { ok: false, status, code, message };
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function resolveJoinAccess(
+  db: Db,
+  input: { roomId: string; user: JoinUser | null; body: unknown },
+): Promise<JoinAccessResult> {
+  const parsed = joinRequestSchema.safeParse(input.body ?? {});
+  if (!parsed.success) return deny(400, "bad_request", parsed.error.issues[0]?.message ?? "invalid request");
+  const { displayName, inviteToken } = parsed.data;
+
+  if (!roomIdSchema.safeParse(input.roomId).success) return deny(404, "not_found", "This meeting does not exist.");
+  const meeting = await db.meeting.findUnique({
+    where: { id: input.roomId },
+    select: { id: true, hostId: true, status: true, inviteToken: true, requireSignIn: true },
+  });
+  if (!meeting) return deny(404, "not_found", "This meeting does not exist.");
+  if (meeting.status === "cancelled") return deny(410, "cancelled", "This meeting was cancelled.");
+
+  const { user } = input;
+  const base = { room: meeting.id, mid: meeting.id };
+  if (user && user.id === meeting.hostId) {
+    return {
+      ok: true,
+      claims: { ...base, sub: user.id, uid: user.id, name: displayName ?? displayNameOf(user), host: true, guest: false },
+    };
+  }
+
+  if (!inviteToken || !sameToken(inviteToken, meeting.inviteToken)) {
+    return deny(403, "invalid_invite", "This invite link is no longer valid.");
+  }
+
+  if (user) {
+    return {
+      ok: true,
+      claims: { ...base, sub: user.id, uid: user.id, name: displayName ?? displayNameOf(user), host: false, guest: false },
+    };
+  }
+  if (meeting.requireSignIn) return deny(401, "sign_in_required", "Sign in to join this meeting.");
+  return {
+    ok: true,
+    claims: { ...base, sub: newGuestParticipantKey(), name: displayName ?? GUEST_NAME, host: false, guest: true },
+  };
+}

@@ -1,0 +1,110 @@
+// The SFU + signaling part of the server, startable without Next (unit tests use this):
+// worker pool -> room registry -> WebSocket signaling on the given HTTP(S) server, plus the
+// loopback-only /api/sfu/stats endpoint.
+import type { IncomingMessage, ServerResponse, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { Config } from "./config";
+import { logger as defaultLogger, type Logger } from "./logger";
+import { RoomRegistry, type RegistryCounts } from "./rooms/room-registry";
+import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
+import { WorkerPool } from "./sfu/worker-pool";
+import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
+import type { ConnectionLimits } from "./signaling/connection";
+
+export const SFU_STATS_PATH = "/api/sfu/stats";
+
+export type SignalingConfig = Pick<
+  Config,
+  "NUM_WORKERS" | "RTC_MIN_PORT" | "LISTEN_IP" | "ANNOUNCED_ADDRESS" | "MAX_PEERS_PER_ROOM"
+>;
+
+export type StartSignalingOptions = {
+  httpServer: HttpServer | HttpsServer;
+  config: SignalingConfig;
+  logger?: Logger;
+  /** Meeting-history hook (default: no-op). */
+  observer?: RoomObserver;
+  /** Reuse an existing pool instead of creating one. */
+  pool?: WorkerPool;
+  onOtherUpgrade?: UpgradeHandler;
+  heartbeatIntervalMs?: number;
+  qualityIntervalMs?: number;
+  limits?: Partial<ConnectionLimits>;
+};
+
+export type SfuStats = RegistryCounts & { connections: number };
+
+export type Signaling = {
+  pool: WorkerPool;
+  registry: RoomRegistry;
+  signaling: SignalingServer;
+  stats(): SfuStats;
+  /** Answers GET /api/sfu/stats (loopback only). Returns false for any other request. */
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  close(): Promise<void>;
+};
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}
+
+export async function startSignaling(options: StartSignalingOptions): Promise<Signaling> {
+  const log = options.logger ?? defaultLogger;
+  const { config } = options;
+  const pool =
+    options.pool ??
+    (await WorkerPool.create({
+      numWorkers: config.NUM_WORKERS,
+      rtcMinPort: config.RTC_MIN_PORT,
+      listenIp: config.LISTEN_IP,
+      announcedAddress: config.ANNOUNCED_ADDRESS,
+      logger: log,
+    }));
+  const registry = new RoomRegistry({
+    pool,
+    maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
+    observer: options.observer ?? noopRoomObserver,
+    logger: log,
+    qualityIntervalMs: options.qualityIntervalMs,
+  });
+  const signaling = attachSignalingServer({
+    httpServer: options.httpServer,
+    registry,
+    logger: log,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    limits: options.limits,
+    onOtherUpgrade: options.onOtherUpgrade,
+  });
+
+  const stats = (): SfuStats => ({ ...registry.counts(), connections: signaling.connections });
+
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? "/";
+    const path = url.split("?")[0];
+    if (path !== SFU_STATS_PATH) return false;
+    if (!isLoopback(req.socket.remoteAddress)) {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "stats are only served to loopback clients" }));
+      return true;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { "content-type": "application/json", allow: "GET" });
+      res.end(JSON.stringify({ error: "method not allowed" }));
+      return true;
+    }
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify(stats()));
+    return true;
+  };
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await signaling.close();
+      registry.closeAll();
+      if (!options.pool) pool.close();
+    })());
+
+  return { pool, registry, signaling, stats, handleHttp, close };
+}

@@ -1,0 +1,165 @@
+// Environment configuration, validated once at start. Bad values -> clear message + exit(1).
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** First non-internal IPv4 address of this machine, else 127.0.0.1. */
+export function defaultAnnouncedAddress(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.family === "IPv4" && !a.internal) return a.address;
+    }
+  }
+  return "127.0.0.1";
+}
+
+const hostnameRe = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** Empty strings count as "not set" (e.g. `PORT= npm run dev`). */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+function intVar(name: string, def: number, min: number, max: number) {
+  return optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return def;
+        if (!/^\d+$/.test(v)) {
+          ctx.addIssue({ code: "custom", message: `${name} must be an integer, got "${v}"` });
+          return z.NEVER;
+        }
+        const n = Number(v);
+        if (n < min || n > max) {
+          ctx.addIssue({ code: "custom", message: `${name} must be between ${min} and ${max}, got ${n}` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+}
+
+export const envSchema = z
+  .object({
+    PORT: intVar("PORT", 3000, 0, 65535),
+    LISTEN_IP: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || net.isIP(v) !== 0, "LISTEN_IP must be an IPv4 or IPv6 address")
+        .transform((v) => v ?? "0.0.0.0"),
+    ),
+    ANNOUNCED_ADDRESS: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .refine(
+          (v) => v === undefined || net.isIP(v) !== 0 || hostnameRe.test(v),
+          "ANNOUNCED_ADDRESS must be an IP address or a hostname",
+        )
+        .refine((v) => v !== "0.0.0.0" && v !== "::", "ANNOUNCED_ADDRESS cannot be a wildcard address")
+        .transform((v) => v ?? defaultAnnouncedAddress()),
+    ),
+    RTC_MIN_PORT: intVar("RTC_MIN_PORT", 40000, 1024, 65535),
+    NUM_WORKERS: intVar("NUM_WORKERS", os.availableParallelism(), 1, 64),
+    LOG_LEVEL: optionalString.pipe(
+      z
+        .enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })
+        .optional()
+        .transform((v) => v ?? "info"),
+    ),
+    MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", 50, 1, 1000),
+    TLS_CERT_FILE: optionalString,
+    TLS_KEY_FILE: optionalString,
+    JOIN_TOKEN_SECRET: optionalString,
+    NEXTAUTH_SECRET: optionalString,
+    NODE_ENV: optionalString.pipe(
+      z
+        .enum(["development", "production", "test"], {
+          message: "NODE_ENV must be development, production or test (or unset)",
+        })
+        .optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RTC_MIN_PORT + env.NUM_WORKERS - 1 > 65535) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RTC_MIN_PORT"],
+        message: `RTC_MIN_PORT + NUM_WORKERS - 1 must be <= 65535 (one RTC port per worker)`,
+      });
+    }
+    if (!!env.TLS_CERT_FILE !== !!env.TLS_KEY_FILE) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"],
+        message: "set both TLS_CERT_FILE and TLS_KEY_FILE (HTTPS) or neither (HTTP)",
+      });
+    }
+    for (const key of ["TLS_CERT_FILE", "TLS_KEY_FILE"] as const) {
+      const file = env[key];
+      if (file) {
+        try {
+          fs.accessSync(file, fs.constants.R_OK);
+        } catch {
+          ctx.addIssue({ code: "custom", path: [key], message: `${key}: cannot read "${file}"` });
+        }
+      }
+    }
+    const secret = env.JOIN_TOKEN_SECRET ?? env.NEXTAUTH_SECRET;
+    if (secret !== undefined && secret.length < 16 && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.JOIN_TOKEN_SECRET ? "JOIN_TOKEN_SECRET" : "NEXTAUTH_SECRET"],
+        message: "the join token secret must be at least 16 characters in production",
+      });
+    }
+  });
+
+export type Config = z.output<typeof envSchema> & {
+  /** True when TLS_CERT_FILE/TLS_KEY_FILE are set. */
+  https: boolean;
+  /** Next dev mode (NODE_ENV != production). */
+  dev: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = i.path.length ? String(i.path[0]) : "";
+        return key && !i.message.startsWith(key) ? `${key}: ${i.message}` : i.message;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return { ...c, https: !!(c.TLS_CERT_FILE && c.TLS_KEY_FILE), dev: c.NODE_ENV !== "production" };
+}
+
+/** loadConfig(), or print what is wrong and exit(1). */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`\n[config] ${err.message}\n\nFix the environment variables above and start again.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,365 @@
+// Meeting history: turns the room events of the SFU into MeetingSession / Attendance rows.
+//
+// Rules
+// - Only rooms whose peers carry a meetingId (from the join token) are recorded.
+// - The first join into an empty room opens a MeetingSession; the last leave ends it.
+// - A participant (participantKey) gets one Attendance row per stay. Extra connections of
+//   the same participant while that row is open (a second tab, a socket that dropped and
+//   came back before the old one was reaped) reuse it; it closes when the last one leaves.
+// - peakParticipants = most distinct participants present at once.
+// - Quality samples are folded into running means in memory and written at most every
+//   `flushIntervalMs` (and when the attendance closes), not per sample.
+// - Open sessions/attendances get lastSeenAt refreshed every `heartbeatIntervalMs`;
+//   closeStaleSessions() (at server start) closes what a crash left open at its lastSeenAt.
+// - All writes of one session go through one promise queue (no join/leave races), and a
+//   failing write is logged, never thrown into the signaling path.
+import type { PeerQuality } from "@/lib/signaling/protocol";
+import type { Db } from "@/lib/db";
+import {
+  addQualitySample,
+  newPresence,
+  newQuality,
+  presenceJoin,
+  presenceLeave,
+  qualitySummary,
+  SerialQueue,
+  type Presence,
+  type QualityAccumulator,
+} from "./bookkeeping";
+
+/** What the recorder needs from a peer (the identity from its join token). */
+export interface HistoryPeer {
+  /** Per-connection peer id (the one quality samples refer to). */
+  id: string;
+  participantKey: string;
+  userId?: string | null;
+  isGuest: boolean;
+  isHost?: boolean;
+  meetingId?: string | null;
+  displayName: string;
+}
+
+export interface HistoryLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface HistoryRecorderOptions {
+  db: Db;
+  logger?: HistoryLogger;
+  /** Quality flush period (default 10 s). */
+  flushIntervalMs?: number;
+  /** lastSeenAt refresh period (default 30 s). */
+  heartbeatIntervalMs?: number;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Start the flush/heartbeat timers (default true; tests call flush()/heartbeat()). */
+  timers?: boolean;
+}
+
+interface Participant {
+  key: string;
+  attendanceId: string | null;
+  quality: QualityAccumulator;
+  dirty: boolean;
+}
+
+/** One live session of one room; replaced by a fresh one after the room empties. */
+interface SessionRecord {
+  roomId: string;
+  meetingId: string;
+  sessionId: string | null;
+  /** The session could not be created: nothing more is written for it. */
+  failed: boolean;
+  presence: Presence;
+  participants: Map<string, Participant>;
+  /** peer id -> participantKey (for quality samples). */
+  peers: Map<string, string>;
+  queue: SerialQueue;
+}
+
+const consoleLogger: HistoryLogger = {
+  info: (o, m) => console.log("[history]", m ?? "", o),
+  warn: (o, m) => console.warn("[history]", m ?? "", o),
+  error: (o, m) => console.error("[history]", m ?? "", o),
+};
+
+/** Prisma "foreign key constraint failed". */
+function isForeignKeyError(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2003";
+}
+
+export class HistoryRecorder {
+  private readonly db: Db;
+  private readonly log: HistoryLogger;
+  private readonly now: () => Date;
+  private readonly rooms = new Map<string, SessionRecord>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(opts: HistoryRecorderOptions) {
+    this.db = opts.db;
+    this.log = opts.logger ?? consoleLogger;
+    this.now = opts.now ?? (() => new Date());
+    if (opts.timers !== false) {
+      const flush = setInterval(() => this.flush(), opts.flushIntervalMs ?? 10_000);
+      const beat = setInterval(() => this.heartbeat(), opts.heartbeatIntervalMs ?? 30_000);
+      flush.unref();
+      beat.unref();
+      this.timers.push(flush, beat);
+    }
+  }
+
+  // ---- RoomObserver -------------------------------------------------------------------
+
+  peerJoined(roomId: string, peer: HistoryPeer): void {
+    try {
+      if (!peer.meetingId) return;
+      const at = this.now();
+      let rec = this.rooms.get(roomId);
+      if (!rec) {
+        rec = this.newRecord(roomId, peer.meetingId);
+        this.rooms.set(roomId, rec);
+      } else if (rec.meetingId !== peer.meetingId) {
+        this.log.warn({ roomId, meetingId: peer.meetingId, recorded: rec.meetingId }, "peer joined with another meetingId; recorded under the room's");
+      }
+      rec.peers.set(peer.id, peer.participantKey);
+      const out = presenceJoin(rec.presence, peer.participantKey);
+      if (out.roomWasEmpty) this.enqueue(rec, "open session", () => this.openSession(rec!, at));
+      if (!out.firstConnection) return; // same participant, another connection: row stays as is
+      const p: Participant = { key: peer.participantKey, attendanceId: null, quality: newQuality(), dirty: false };
+      rec.participants.set(p.key, p);
+      const peak = rec.presence.peak;
+      this.enqueue(rec, "open attendance", async () => {
+        await this.openAttendance(rec!, p, peer, at);
+        if (out.peakChanged && !out.roomWasEmpty) {
+          await this.db.meetingSession.update({
+            where: { id: rec!.sessionId! },
+            data: { peakParticipants: peak, lastSeenAt: at },
+          });
+        }
+      });
+    } catch (e) {
+      this.log.error({ err: e, roomId }, "history: peerJoined failed");
+    }
+  }
+
+  peerLeft(roomId: string, peer: HistoryPeer): void {
+    try {
+      const rec = this.rooms.get(roomId);
+      if (!rec) return;
+      const at = this.now();
+      rec.peers.delete(peer.id);
+      const out = presenceLeave(rec.presence, peer.participantKey);
+      if (out.unknown) return;
+      if (out.lastConnection) {
+        const p = rec.participants.get(peer.participantKey);
+        rec.participants.delete(peer.participantKey);
+        if (p) this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at));
+      }
+      if (out.roomEmpty) this.endSession(rec, at);
+    } catch (e) {
+      this.log.error({ err: e, roomId }, "history: peerLeft failed");
+    }
+  }
+
+  qualitySample(roomId: string, peerId: string, q: PeerQuality): void {
+    try {
+      const rec = this.rooms.get(roomId);
+      const key = rec?.peers.get(peerId);
+      const p = key ? rec!.participants.get(key) : undefined;
+      if (!p) return;
+      addQualitySample(p.quality, q);
+      p.dirty = true;
+    } catch (e) {
+      this.log.error({ err: e, roomId }, "history: qualitySample failed");
+    }
+  }
+
+  roomClosed(roomId: string): void {
+    try {
+      const rec = this.rooms.get(roomId);
+      if (!rec) return;
+      const at = this.now();
+      for (const p of rec.participants.values()) {
+        this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at));
+      }
+      rec.participants.clear();
+      rec.presence.connections.clear();
+      rec.peers.clear();
+      this.endSession(rec, at);
+    } catch (e) {
+      this.log.error({ err: e, roomId }, "history: roomClosed failed");
+    }
+  }
+
+  // ---- periodic work ------------------------------------------------------------------
+
+  /** Writes the quality means of attendances that got samples since the last flush. */
+  flush(): void {
+    for (const rec of this.rooms.values()) {
+      for (const p of rec.participants.values()) {
+        if (!p.dirty) continue;
+        p.dirty = false;
+        this.enqueue(rec, "flush quality", async () => {
+          if (!p.attendanceId) return;
+          await this.db.attendance.update({ where: { id: p.attendanceId }, data: qualitySummary(p.quality) });
+        });
+      }
+    }
+  }
+
+  /** Refreshes lastSeenAt of every open session and its open attendances. */
+  heartbeat(): void {
+    const at = this.now();
+    for (const rec of this.rooms.values()) {
+      this.enqueue(rec, "heartbeat", async () => {
+        if (!rec.sessionId) return;
+        await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { lastSeenAt: at } });
+        await this.db.attendance.updateMany({
+          where: { sessionId: rec.sessionId, leftAt: null },
+          data: { lastSeenAt: at },
+        });
+      });
+    }
+  }
+
+  /** Resolves when every write queued so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  /** Graceful stop: ends every open session now, stops the timers, waits for the writes. */
+  async shutdown(): Promise<void> {
+    for (const roomId of [...this.rooms.keys()]) this.roomClosed(roomId);
+    this.stopTimers();
+    await this.idle();
+  }
+
+  stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+
+  /** For diagnostics/tests: distinct participants currently present in a room. */
+  presentCount(roomId: string): number {
+    return this.rooms.get(roomId)?.presence.connections.size ?? 0;
+  }
+
+  // ---- writes (always run inside a session's queue) -------------------------------------
+
+  private newRecord(roomId: string, meetingId: string): SessionRecord {
+    return {
+      roomId,
+      meetingId,
+      sessionId: null,
+      failed: false,
+      presence: newPresence(),
+      participants: new Map(),
+      peers: new Map(),
+      queue: new SerialQueue(),
+    };
+  }
+
+  private enqueue(rec: SessionRecord, what: string, task: () => Promise<void>): void {
+    const run = rec.queue.push(
+      async () => {
+        if (rec.failed) return;
+        await task();
+      },
+      (err) => this.log.error({ err, roomId: rec.roomId, meetingId: rec.meetingId, sessionId: rec.sessionId }, `history: ${what} failed`),
+    );
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+  }
+
+  private async openSession(rec: SessionRecord, at: Date): Promise<void> {
+    try {
+      const s = await this.db.meetingSession.create({
+        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1 },
+        select: { id: true },
+      });
+      rec.sessionId = s.id;
+    } catch (e) {
+      rec.failed = true; // e.g. the meeting was deleted: record nothing for this session
+      throw e;
+    }
+  }
+
+  private async openAttendance(rec: SessionRecord, p: Participant, peer: HistoryPeer, at: Date): Promise<void> {
+    const data = {
+      sessionId: rec.sessionId!,
+      userId: peer.userId ?? null,
+      participantKey: peer.participantKey,
+      displayName: peer.displayName.slice(0, 200),
+      isGuest: peer.isGuest,
+      joinedAt: at,
+      lastSeenAt: at,
+    };
+    let row: { id: string };
+    try {
+      row = await this.db.attendance.create({ data, select: { id: true } });
+    } catch (e) {
+      if (!data.userId || !isForeignKeyError(e)) throw e;
+      // The user account is gone (deleted after the token was issued): keep the row anyway.
+      row = await this.db.attendance.create({ data: { ...data, userId: null }, select: { id: true } });
+    }
+    p.attendanceId = row.id;
+  }
+
+  private async closeAttendance(p: Participant, at: Date): Promise<void> {
+    if (!p.attendanceId) return;
+    p.dirty = false;
+    await this.db.attendance.update({
+      where: { id: p.attendanceId },
+      data: { leftAt: at, lastSeenAt: at, ...qualitySummary(p.quality) },
+    });
+  }
+
+  /** Queues the end of `rec`'s session and forgets it (the next join starts a new one). */
+  private endSession(rec: SessionRecord, at: Date): void {
+    if (this.rooms.get(rec.roomId) === rec) this.rooms.delete(rec.roomId);
+    const peak = rec.presence.peak;
+    this.enqueue(rec, "end session", async () => {
+      if (!rec.sessionId) return;
+      await this.db.meetingSession.update({
+        where: { id: rec.sessionId },
+        data: { endedAt: at, lastSeenAt: at, peakParticipants: peak },
+      });
+      // Belt and braces: nothing of an ended session stays open.
+      await this.db.attendance.updateMany({
+        where: { sessionId: rec.sessionId, leftAt: null },
+        data: { leftAt: at, lastSeenAt: at },
+      });
+    });
+  }
+}
+
+/**
+ * Closes sessions and attendances a crash left open, at their last heartbeat (lastSeenAt).
+ * Call once at server start, before any room can record (the recorder keeps its state in
+ * memory, so everything still open in the database is stale then).
+ */
+export async function closeStaleSessions(db: Db): Promise<{ sessions: number; attendances: number }> {
+  const openAttendances = await db.attendance.findMany({
+    where: { leftAt: null },
+    select: { id: true, lastSeenAt: true },
+  });
+  for (const a of openAttendances) {
+    await db.attendance.update({ where: { id: a.id }, data: { leftAt: a.lastSeenAt } });
+  }
+  const openSessions = await db.meetingSession.findMany({
+    where: { endedAt: null },
+    select: { id: true, lastSeenAt: true, attendances: { select: { leftAt: true, lastSeenAt: true } } },
+  });
+  for (const s of openSessions) {
+    let end = s.lastSeenAt;
+    for (const a of s.attendances) {
+      const t = a.leftAt ?? a.lastSeenAt;
+      if (t > end) end = t;
+    }
+    await db.meetingSession.update({ where: { id: s.id }, data: { endedAt: end, lastSeenAt: end } });
+  }
+  return { sessions: openSessions.length, attendances: openAttendances.length };
+}

@@ -1,0 +1,100 @@
+// roomId -> Room. Rooms are created on demand on the least-loaded worker and removed when
+// they close (last peer gone, or their worker died).
+import type { Logger } from "../logger";
+import type { WorkerPool } from "../sfu/worker-pool";
+import { Room } from "./room";
+import type { RoomObserver } from "./room-observer";
+
+export type RegistryCounts = {
+  workers: number;
+  rooms: number;
+  peers: number;
+  joinedPeers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+};
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly pending = new Map<string, Promise<Room>>();
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      pool: WorkerPool;
+      maxPeersPerRoom: number;
+      observer: RoomObserver;
+      logger: Logger;
+      qualityIntervalMs?: number;
+    },
+  ) {}
+
+  get(roomId: string): Room | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** The live Room for roomId, creating it (once, even under concurrent calls) if needed. */
+  async getOrCreate(roomId: string): Promise<Room> {
+    if (this.closed) throw new Error("server is shutting down");
+    const existing = this.rooms.get(roomId);
+    if (existing && !existing.closed) return existing;
+    const pending = this.pending.get(roomId);
+    if (pending) return pending;
+    const creation = (async () => {
+      const worker = this.options.pool.pickWorker();
+      const room = await Room.create({
+        roomId,
+        worker,
+        maxPeers: this.options.maxPeersPerRoom,
+        observer: this.options.observer,
+        logger: this.options.logger,
+        qualityIntervalMs: this.options.qualityIntervalMs,
+      });
+      this.rooms.set(roomId, room);
+      room.once("close", () => {
+        if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);
+      });
+      if (this.closed) room.close("server shutting down");
+      return room;
+    })();
+    this.pending.set(roomId, creation);
+    try {
+      return await creation;
+    } finally {
+      this.pending.delete(roomId);
+    }
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  counts(): RegistryCounts {
+    const c: RegistryCounts = {
+      workers: this.options.pool.workers.length,
+      rooms: 0,
+      peers: 0,
+      joinedPeers: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+    };
+    for (const room of this.rooms.values()) {
+      const r = room.counts();
+      c.rooms++;
+      c.peers += r.peers;
+      c.joinedPeers += r.joined;
+      c.transports += r.transports;
+      c.producers += r.producers;
+      c.consumers += r.consumers;
+    }
+    return c;
+  }
+
+  closeAll(reason = "server shutting down"): void {
+    this.closed = true;
+    for (const room of [...this.rooms.values()]) room.close(reason);
+    this.rooms.clear();
+  }
+}
