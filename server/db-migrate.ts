@@ -74,6 +74,20 @@ export async function migrateDatabase(options: MigrateOptions = {}): Promise<Mig
   return { url, output };
 }
 
+let once: Promise<MigrateResult> | undefined;
+
+/**
+ * migrateDatabase() for DATABASE_URL, at most once per process (later calls share the first
+ * result). server/index.ts calls this before Next starts; the history observer calls it too.
+ */
+export function ensureDatabaseMigrated(): Promise<MigrateResult> {
+  once ??= migrateDatabase().catch((e: unknown) => {
+    once = undefined; // let a later call retry
+    throw e;
+  });
+  return once;
+}
+
 // `tsx server/db-migrate.ts` (npm run db:migrate): apply migrations and exit.
 const invokedDirectly = process.argv[1] && /db-migrate\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {

@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info({ signal }, "shutting down");
+    pool.beginShutdown();
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
     void (async () => {

@@ -375,10 +375,43 @@ export class RoomSession {
     if (client !== this.client || !this.device) return;
     this.recvTransport = this.makeTransport(client, "recv", recvInfo);
     this.recv.resolve(this.recvTransport);
+    this.preconnect(this.recvTransport);
     const sendInfo = await sendP;
     if (client !== this.client || !this.device) return;
     this.sendTransport = this.makeTransport(client, "send", sendInfo);
     this.send.resolve(this.sendTransport);
+  }
+
+  /**
+   * ICE + DTLS of the recv transport normally start with the first real consumer, i.e.
+   * after the click. A placeholder consumer (an audio m-section no RTP will ever match)
+   * makes the browser connect the transport during pre-join instead, so the first remote
+   * frame only waits for `join` + consumer set-up. It stays (inert) until the transport
+   * closes: as the first m-section it could only be disabled, not removed.
+   */
+  private preconnect(recv: Transport): void {
+    const opus = this.device?.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === "audio/opus");
+    if (!opus || opus.preferredPayloadType === undefined) return;
+    const rtpParameters: RtpParameters = {
+      mid: "warmup",
+      codecs: [
+        {
+          mimeType: opus.mimeType,
+          payloadType: opus.preferredPayloadType,
+          clockRate: opus.clockRate,
+          channels: opus.channels,
+          parameters: {},
+          rtcpFeedback: [],
+        },
+      ],
+      headerExtensions: [],
+      encodings: [{ ssrc: 1 + Math.floor(Math.random() * 0x7ffffffe) }],
+      rtcp: { cname: "warmup", reducedSize: true },
+    };
+    recv
+      .consume({ id: "warmup", producerId: "warmup", kind: "audio", rtpParameters })
+      .then(() => this.mark("preconnected"))
+      .catch((err) => console.warn("[room] recv transport pre-connect failed (harmless)", err));
   }
 
   private makeTransport(
@@ -457,6 +490,7 @@ export class RoomSession {
       });
       if (client !== this.client) return;
       this.mark("joinReply");
+      this.mark("joinReplyArrived", client.frameTimeStamp);
       this.set({
         phase: "joined",
         selfId: res.peerId,
@@ -583,6 +617,7 @@ export class RoomSession {
 
   private async onNewConsumer(client: SignalingClient, d: NotificationData<"newConsumer">): Promise<void> {
     this.mark(`newConsumer:${d.kind}`);
+    this.mark(`newConsumerArrived:${d.kind}`, client.frameTimeStamp);
     const recv = await this.recv.promise;
     if (!recv || recv.closed || client !== this.client) return;
     let consumer: Consumer;
@@ -861,9 +896,9 @@ export class RoomSession {
     }
   }
 
-  private mark(name: string): void {
+  private mark(name: string, at = performance.now()): void {
     if (!this.joinStartedAt || name in this.metrics) return;
-    this.metrics[name] = Math.round(performance.now() - this.joinStartedAt);
+    this.metrics[name] = Math.round(at - this.joinStartedAt);
   }
 
   // ---- leaving ------------------------------------------------------------------------

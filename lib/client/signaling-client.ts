@@ -60,6 +60,8 @@ export class SignalingClient {
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
   private _state: ConnectionState = "idle";
+  /** Arrival time (performance.now() clock) of the frame being dispatched; for latency metrics. */
+  frameTimeStamp = 0;
   private closedByClient = false;
 
   constructor(private readonly url: string = defaultSignalingUrl()) {}
@@ -89,6 +91,7 @@ export class SignalingClient {
         resolve();
       };
       ws.onmessage = (ev) => {
+        this.frameTimeStamp = ev.timeStamp;
         if (typeof ev.data === "string") this.onFrame(ev.data);
       };
       ws.onerror = () => {

@@ -15,6 +15,8 @@
 //   failing write is logged, never thrown into the signaling path.
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import type { Db } from "@/lib/db";
+import { logger as serverLogger } from "@/server/logger";
+import type { ObservedPeer, RoomObserver } from "@/server/rooms/room-observer";
 import {
   addQualitySample,
   newPresence,
@@ -27,7 +29,7 @@ import {
   type QualityAccumulator,
 } from "./bookkeeping";
 
-/** What the recorder needs from a peer (the identity from its join token). */
+/** What the recorder needs from a peer (the identity from its join token); ObservedPeer fits. */
 export interface HistoryPeer {
   /** Per-connection peer id (the one quality samples refer to). */
   id: string;
@@ -79,18 +81,16 @@ interface SessionRecord {
   queue: SerialQueue;
 }
 
-const consoleLogger: HistoryLogger = {
-  info: (o, m) => console.log("[history]", m ?? "", o),
-  warn: (o, m) => console.warn("[history]", m ?? "", o),
-  error: (o, m) => console.error("[history]", m ?? "", o),
-};
+// Compile-time check that the server's peer view carries what the recorder reads.
+const _peerFits = (p: ObservedPeer): HistoryPeer => p;
+void _peerFits;
 
 /** Prisma "foreign key constraint failed". */
 function isForeignKeyError(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2003";
 }
 
-export class HistoryRecorder {
+export class HistoryRecorder implements RoomObserver {
   private readonly db: Db;
   private readonly log: HistoryLogger;
   private readonly now: () => Date;
@@ -100,7 +100,7 @@ export class HistoryRecorder {
 
   constructor(opts: HistoryRecorderOptions) {
     this.db = opts.db;
-    this.log = opts.logger ?? consoleLogger;
+    this.log = opts.logger ?? serverLogger.child({ component: "history" });
     this.now = opts.now ?? (() => new Date());
     if (opts.timers !== false) {
       const flush = setInterval(() => this.flush(), opts.flushIntervalMs ?? 10_000);

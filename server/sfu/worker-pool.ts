@@ -49,6 +49,7 @@ function routeMediasoupLogs(logger: Logger): void {
 export class WorkerPool extends EventEmitter<PoolEvents> {
   private readonly entries: (WorkerEntry | null)[];
   private closed = false;
+  private shuttingDown = false;
   private readonly log: Logger;
   private readonly replaceTimers = new Set<NodeJS.Timeout>();
 
@@ -143,6 +144,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
 
   private onDied(entry: WorkerEntry, error: Error): void {
     if (this.entries[entry.index] === entry) this.entries[entry.index] = null;
+    if (this.shuttingDown || this.closed) {
+      // e.g. Ctrl-C / SIGTERM reached the whole process group, workers included
+      this.log.info({ worker: entry.index, pid: entry.worker.pid }, "mediasoup worker exited during shutdown");
+      return;
+    }
     this.log.error(
       { worker: entry.index, pid: entry.worker.pid, err: error },
       "mediasoup worker died; its rooms were closed, replacing it",
@@ -174,6 +180,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       );
     }, delay);
     this.replaceTimers.add(timer);
+  }
+
+  /** Stop replacing dead workers (call first thing on SIGINT/SIGTERM). */
+  beginShutdown(): void {
+    this.shuttingDown = true;
   }
 
   close(): void {

@@ -200,8 +200,8 @@ export class SignalingConnection {
         const { room, peer } = this;
         this.room = null;
         this.peer = null;
-        if (!room || !peer) {
-          respond({});
+        if (!room || !peer || room.closed || !room.peers.has(peer.id)) {
+          respond({}); // leaving is idempotent
           return;
         }
         await room.handleRequest(peer, request, respond);

@@ -36,19 +36,26 @@ export async function startTestServer(
   overrides: Partial<StartSignalingOptions> & { maxPeers?: number } = {},
 ): Promise<TestServer> {
   const httpServer = http.createServer();
-  const rtcPort = 42000 + Math.floor(Math.random() * 20000);
-  const signaling = await startSignaling({
-    httpServer,
-    config: {
-      NUM_WORKERS: 1,
-      RTC_MIN_PORT: rtcPort,
-      LISTEN_IP: "127.0.0.1",
-      ANNOUNCED_ADDRESS: "127.0.0.1",
-      MAX_PEERS_PER_ROOM: overrides.maxPeers ?? 50,
-    },
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    ...overrides,
-  });
+  let signaling: Signaling | null = null;
+  // random RTC port; retry if something else already listens there
+  for (let attempt = 0; !signaling; attempt++) {
+    try {
+      signaling = await startSignaling({
+        httpServer,
+        config: {
+          NUM_WORKERS: 1,
+          RTC_MIN_PORT: 42000 + Math.floor(Math.random() * 20000),
+          LISTEN_IP: "127.0.0.1",
+          ANNOUNCED_ADDRESS: "127.0.0.1",
+          MAX_PEERS_PER_ROOM: overrides.maxPeers ?? 50,
+        },
+        logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+        ...overrides,
+      });
+    } catch (err) {
+      if (attempt >= 4 || !/cannot listen/.test(String((err as Error).message))) throw err;
+    }
+  }
   httpServer.on("request", (req, res) => {
     if (!signaling.handleHttp(req, res)) {
       res.statusCode = 404;
