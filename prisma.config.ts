@@ -5,15 +5,16 @@
 //   anything else / unset       -> SQLite file (default file:./data/meet.db):
 //                                  prisma/schema.prisma + prisma/migrations
 // Always run the CLI with CHECKPOINT_DISABLE=1 (no update check over the network).
-import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { loadEnvConfig } from "@next/env";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseUrl, isPostgresUrl } from "./lib/db-url";
 
-// With a config file the CLI no longer reads .env itself; variables already set win.
-if (existsSync(".env")) process.loadEnvFile(".env");
+// With a config file the CLI no longer reads .env itself. Load the same files as Next and
+// the server do (.env, .env.local, .env.development...); variables already set win.
+loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production", { info: () => {}, error: console.error });
 
 const url = databaseUrl();
 const isPg = isPostgresUrl(url);

@@ -91,6 +91,9 @@ test.describe("accounts, meetings, invites, admin history", () => {
       expectRemoteVideosDecoding(guest, [{ peerName: "Alice Host" }], { label: "guest" }),
       expectRemoteVideosDecoding(host, [{ peerName: "Gina Guest" }], { label: "host" }),
     ]);
+    // the meeting's host is marked as host in the room
+    await expect(cameraTiles(guest).filter({ hasText: "Alice Host" })).toContainText("(host)");
+    await expect(cameraTiles(host).filter({ hasText: "Gina Guest" })).not.toContainText("(host)");
     await guest.getByTestId("leave").click();
     await host.getByTestId("leave").click();
     inRoomUntil = Date.now();
@@ -125,19 +128,6 @@ test.describe("accounts, meetings, invites, admin history", () => {
     }
     expect(Object.keys(seen).sort()).toEqual(["Alice Host", "Gina Guest"]);
     await expect(rows.filter({ hasText: "Gina Guest" }).getByTestId("attendance-guest")).toHaveText("Guest");
-  });
-
-  test("a second signed-up user gets 403 on /admin (page and API)", async ({ browser }) => {
-    const ctx = await browser.newContext({ baseURL: baseUrl() });
-    const page = await ctx.newPage();
-    await signUp(page, newAccount("Bob"));
-    const res = await page.goto("/admin");
-    await expect(page.getByTestId("admin-forbidden")).toBeVisible();
-    await expect(page.getByTestId("history-row")).toHaveCount(0);
-    const api = await ctx.request.get("/api/admin/sessions.csv");
-    expect(api.status(), "GET /api/admin/sessions.csv as non-admin").toBe(403);
-    expect(res?.status(), "HTTP status of /admin for a non-admin").toBe(403);
-    await ctx.close();
   });
 
   test("a WebSocket join without a token, or with another room's token, is refused", async ({ request }) => {
@@ -190,5 +180,18 @@ test.describe("accounts, meetings, invites, admin history", () => {
     await page.goto(fresh.inviteUrl);
     await expect(page.getByTestId("prejoin-name")).toBeVisible({ timeout: 20_000 });
     await page.close();
+  });
+  test("a second signed-up user gets 403 on /admin (page and API)", async ({ browser }) => {
+    const ctx = await browser.newContext({ baseURL: baseUrl() });
+    const page = await ctx.newPage();
+    await signUp(page, newAccount("Bob"));
+    // last in this file: it does not depend on the steps above and must not block them
+    const res = await page.goto("/admin");
+    await expect(page.getByTestId("admin-forbidden")).toBeVisible();
+    await expect(page.getByTestId("history-row")).toHaveCount(0);
+    const api = await ctx.request.get("/api/admin/sessions.csv");
+    expect(api.status(), "GET /api/admin/sessions.csv as non-admin").toBe(403);
+    expect(res?.status(), "HTTP status of /admin for a non-admin").toBe(403);
+    await ctx.close();
   });
 });

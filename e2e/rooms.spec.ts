@@ -168,7 +168,7 @@ test.describe("multi-party room", () => {
       message: `after leave (before: ${JSON.stringify(before)})`,
     });
     for (const me of others(dan)) await expect(me.page.getByTestId("participant-count")).toHaveText("3");
-    test.info().annotations.push({ type: "tiles gone after leave", description: `${gone} ms` });
+    console.log(`[rooms] ${dan.name}'s tiles gone at the others ${gone} ms after leave`);
     await dan.ctx.close();
     people.splice(3, 1);
   });
@@ -185,7 +185,7 @@ test.describe("multi-party room", () => {
     await waitForStats(request, (s) => s.peers === before.peers - 1 && s.transports === before.transports - 2, {
       message: `after page close (before: ${JSON.stringify(before)})`,
     });
-    test.info().annotations.push({ type: "tiles gone after page close", description: `${gone} ms` });
+    console.log(`[rooms] ${cleo.name}'s tiles gone at the others ${gone} ms after closing the page`);
     await cleo.ctx.close();
     people.splice(2, 1);
 

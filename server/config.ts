@@ -78,6 +78,13 @@ export const envSchema = z
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,
     JOIN_TOKEN_SECRET: optionalString,
+    /** "1"/"true" when a reverse proxy sets x-forwarded-for (else the socket address is used). */
+    TRUST_PROXY: optionalString.pipe(
+      z
+        .enum(["0", "1", "true", "false"], { message: "TRUST_PROXY must be 1/true or 0/false" })
+        .optional()
+        .transform((v) => v === "1" || v === "true"),
+    ),
     NEXTAUTH_SECRET: optionalString,
     NODE_ENV: optionalString.pipe(
       z

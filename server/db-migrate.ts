@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { loadEnvConfig } from "@next/env";
 import { databaseUrl, isPostgresUrl, sqliteFilePath } from "@/lib/db-url";
 
 export interface MigrateOptions {
@@ -34,7 +35,15 @@ export async function migrateDatabase(options: MigrateOptions = {}): Promise<Mig
   }
   if (!isPostgresUrl(url)) {
     const file = sqliteFilePath(url);
-    if (file !== ":memory:") mkdirSync(dirname(resolve(cwd, file)), { recursive: true });
+    const folder = dirname(resolve(cwd, file));
+    try {
+      if (file !== ":memory:") mkdirSync(folder, { recursive: true });
+    } catch (e) {
+      throw new Error(
+        `Database migration failed: cannot create the folder ${folder} for the SQLite database ` +
+          `(DATABASE_URL=${url}): ${(e as Error).message}`,
+      );
+    }
   }
 
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -91,7 +100,8 @@ export function ensureDatabaseMigrated(): Promise<MigrateResult> {
 // `tsx server/db-migrate.ts` (npm run db:migrate): apply migrations and exit.
 const invokedDirectly = process.argv[1] && /db-migrate\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {
-  if (existsSync(".env")) process.loadEnvFile(".env"); // as the Prisma CLI config does
+  // the same .env files as the server (server/env.ts) and the Prisma CLI config
+  loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production", { info: () => {}, error: console.error });
   migrateDatabase().then(
     (r) => {
       process.stdout.write(r.output);

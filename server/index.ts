@@ -11,7 +11,8 @@ import { loadConfigOrExit } from "./config";
 import { logger, setLogLevel } from "./logger";
 import { startSignaling, SFU_STATS_PATH } from "./app";
 import { WorkerPool } from "./sfu/worker-pool";
-import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
+import { ensureDatabaseMigrated } from "./db-migrate";
+import { createHistoryObserver } from "./history";
 import { WS_PATH } from "../lib/signaling/protocol";
 
 const config = loadConfigOrExit();
@@ -39,29 +40,10 @@ async function ensureJoinTokenSecret(): Promise<void> {
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 process.on("uncaughtException", (err) => log.fatal({ err }, "uncaught exception (process kept alive)"));
 
-/** Meeting history hook: server/history/index.ts may export createHistoryObserver(). */
-async function loadObserver(): Promise<RoomObserver> {
-  const specifier = "./history/index";
-  try {
-    const mod = (await import(specifier)) as {
-      createHistoryObserver?: (opts: { logger: typeof log }) => RoomObserver | Promise<RoomObserver>;
-    };
-    if (typeof mod.createHistoryObserver === "function") {
-      const observer = await mod.createHistoryObserver({ logger: log });
-      log.info("meeting history observer enabled");
-      return observer;
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") {
-      log.error({ err }, "cannot load meeting history observer; continuing without it");
-    }
-  }
-  return noopRoomObserver;
-}
-
 async function main(): Promise<void> {
   await ensureJoinTokenSecret();
+  // Schema first: Next pages and the history recorder both need the tables.
+  await ensureDatabaseMigrated();
   const pool = await WorkerPool.create({
     numWorkers: config.NUM_WORKERS,
     rtcMinPort: config.RTC_MIN_PORT,
@@ -90,6 +72,9 @@ async function main(): Promise<void> {
 
   const onRequest: http.RequestListener = (req, res) => {
     if (signaling.handleHttp(req, res)) return;
+    // The login rate limit keys on the client address: unless a trusted proxy sits in
+    // front, a client must not be able to pick its own x-forwarded-for.
+    if (!config.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, "next request handler failed");
       if (!res.headersSent) {
@@ -112,7 +97,7 @@ async function main(): Promise<void> {
     else void nextUpgrade(req, socket, head).catch(() => socket.destroy());
   };
 
-  const observer = await loadObserver();
+  const observer = await createHistoryObserver({ logger: log });
   const signaling = await startSignaling({ httpServer: server, config, pool, observer, logger: log, onOtherUpgrade });
 
   await new Promise<void>((resolve, reject) => {
@@ -152,6 +137,7 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         await signaling.close();
+        await observer.shutdown(); // ends open meeting sessions, flushes pending writes
         pool.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

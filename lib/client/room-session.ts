@@ -151,6 +151,8 @@ export class RoomSession {
   };
   private readonly producing = { camera: false, mic: false };
   private readonly consumers = new Map<string, Consumer>();
+  /** Consumers announced by the server whose consume() has not finished yet. */
+  private readonly pendingConsumers = new Set<string>();
   /** Pause/close notices that arrived while the consumer was still being created. */
   private readonly earlyConsumerEvents = new Map<string, "paused" | "resumed" | "closed">();
 
@@ -618,6 +620,16 @@ export class RoomSession {
   private async onNewConsumer(client: SignalingClient, d: NotificationData<"newConsumer">): Promise<void> {
     this.mark(`newConsumer:${d.kind}`);
     this.mark(`newConsumerArrived:${d.kind}`, client.frameTimeStamp);
+    this.pendingConsumers.add(d.consumerId);
+    try {
+      await this.consumeAnnounced(client, d);
+    } finally {
+      this.pendingConsumers.delete(d.consumerId);
+      this.earlyConsumerEvents.delete(d.consumerId);
+    }
+  }
+
+  private async consumeAnnounced(client: SignalingClient, d: NotificationData<"newConsumer">): Promise<void> {
     const recv = await this.recv.promise;
     if (!recv || recv.closed || client !== this.client) return;
     let consumer: Consumer;
@@ -636,7 +648,6 @@ export class RoomSession {
       return;
     }
     const early = this.earlyConsumerEvents.get(d.consumerId);
-    this.earlyConsumerEvents.delete(d.consumerId);
     if (early === "closed" || client !== this.client) {
       consumer.close();
       return;
@@ -664,7 +675,7 @@ export class RoomSession {
   private onConsumerGone(consumerId: string): void {
     const consumer = this.consumers.get(consumerId);
     if (!consumer) {
-      this.earlyConsumerEvents.set(consumerId, "closed");
+      if (this.pendingConsumers.has(consumerId)) this.earlyConsumerEvents.set(consumerId, "closed");
       return;
     }
     this.consumers.delete(consumerId);
@@ -674,7 +685,7 @@ export class RoomSession {
 
   private setConsumerPaused(consumerId: string, paused: boolean): void {
     if (!this.consumers.has(consumerId)) {
-      if (this.earlyConsumerEvents.get(consumerId) !== "closed") {
+      if (this.pendingConsumers.has(consumerId) && this.earlyConsumerEvents.get(consumerId) !== "closed") {
         this.earlyConsumerEvents.set(consumerId, paused ? "paused" : "resumed");
       }
       return;
@@ -947,6 +958,7 @@ export class RoomSession {
   private teardownMedia(): void {
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();
+    this.pendingConsumers.clear();
     this.earlyConsumerEvents.clear();
     this.producers = { camera: null, mic: null, screen: null };
     this.sendTransport?.close();

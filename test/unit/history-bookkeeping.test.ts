@@ -10,7 +10,7 @@ import {
   SerialQueue,
 } from "@/server/history/bookkeeping";
 
-test("presence: first join empties nothing, opens session and attendance", () => {
+test("presence: the first join opens the session and an attendance", () => {
   const p = newPresence();
   assert.deepEqual(presenceJoin(p, "a"), { firstConnection: true, roomWasEmpty: true, present: 1, peakChanged: true });
   assert.equal(p.peak, 1);
