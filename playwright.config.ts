@@ -1,9 +1,8 @@
 // Playwright e2e config: Debian's Chromium with a fake camera/mic/screen, one production app
 // server for the whole run (fresh SQLite, free port), one worker (2 cores: media tests must
 // not run in parallel). `npm test` runs `next build` first; when run alone
-// (`npx playwright test`) the webServer command builds if .next/ has no build.
-import { readFileSync } from "node:fs";
-import path from "node:path";
+// (`npx playwright test`) the webServer command builds if .next/ has no build. The server
+// migrates the fresh SQLite file itself on start.
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/fixtures/chromium";
 import { appServerEnv, hasProductionBuild } from "./e2e/fixtures/server-env";
@@ -13,10 +12,6 @@ const server = external ? null : appServerEnv("E2E");
 const baseURL = external ?? server!.baseURL;
 process.env.E2E_BASE_URL_RESOLVED = baseURL;
 const needsBuild = !external && !hasProductionBuild();
-// The server migrates its database on start; until that is wired into server/index.ts,
-// migrate the fresh SQLite file first (idempotent, ~3 s).
-const serverMigrates = /migrateDatabase/.test(readFileSync(path.join(__dirname, "server", "index.ts"), "utf8"));
-const migrate = serverMigrates ? "" : "node --import tsx server/db-migrate.ts && ";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -27,6 +22,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   globalTimeout: 15 * 60_000,
+  globalTeardown: "./e2e/global-teardown.ts",
   reporter: [["list"]],
   outputDir: "test-results",
   use: {
@@ -36,14 +32,15 @@ export default defineConfig({
     permissions: ["camera", "microphone"],
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
-    trace: "retain-on-failure",
+    // no trace screenshots: the screencast costs CPU the media tests need on 2 cores
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
     screenshot: "only-on-failure",
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: server
     ? {
-        command: `${needsBuild ? "npx next build && " : ""}${migrate}exec node --import tsx server/index.ts`,
+        command: `${needsBuild ? "npx next build && " : ""}exec node --import tsx server/index.ts`,
         url: `${baseURL}/api/sfu/stats`,
         env: server.env,
         timeout: (needsBuild ? 420 : 120) * 1000,

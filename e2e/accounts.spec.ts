@@ -12,6 +12,7 @@ import {
   newParticipantContext,
   readMeetingPage,
   scheduleMeeting,
+  signIn,
   signUp,
   type Account,
   type ScheduledMeeting,
@@ -179,12 +180,24 @@ test.describe("accounts, meetings, invites, admin history", () => {
 
     await page.goto(fresh.inviteUrl);
     await expect(page.getByTestId("prejoin-name")).toBeVisible({ timeout: 20_000 });
+
+    // a room URL with an old invite, or of a meeting that does not exist: a clear pre-join error
+    await page.goto(`/room/${old.meetingId}?invite=${old.inviteToken}`);
+    await expect(page.getByTestId("prejoin-error")).toBeVisible({ timeout: 20_000 });
+    await page.goto("/room/no-such-meeting-0000");
+    await expect(page.getByTestId("prejoin-error")).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId("prejoin-join")).toBeDisabled();
     await page.close();
   });
   test("a second signed-up user gets 403 on /admin (page and API)", async ({ browser }) => {
     const ctx = await browser.newContext({ baseURL: baseUrl() });
     const page = await ctx.newPage();
-    await signUp(page, newAccount("Bob"));
+    const bob = newAccount("Bob");
+    await signUp(page, bob);
+    // sign out and back in through the sign-in form
+    await page.getByTestId("signout").click();
+    await expect(page.getByTestId("signout")).toHaveCount(0, { timeout: 10_000 });
+    await signIn(page, bob);
     // last in this file: it does not depend on the steps above and must not block them
     const res = await page.goto("/admin");
     await expect(page.getByTestId("admin-forbidden")).toBeVisible();

@@ -10,6 +10,7 @@ import {
   expectRemoteVideoFrozen,
   expectRemoteVideosDecoding,
   peerIdsByName,
+  remoteAudio,
   remoteVideoFramesDecoded,
   tilesOf,
 } from "./fixtures/media";
@@ -44,8 +45,12 @@ test.describe("multi-party room", () => {
   }
 
   test("3 participants: each decodes 2 remote cameras and hears 2 live remote audio tracks", async ({ browser, request }) => {
+    // the three join at the same time (as people do when a meeting starts)
     const names = ["Ana", "Ben", "Cleo"];
-    for (const n of names) await addParticipant(browser, n);
+    const ctxs = await Promise.all(names.map(() => newParticipantContext(browser)));
+    const pages = await Promise.all(ctxs.map((c) => c.newPage()));
+    names.forEach((name, i) => people.push({ name, ctx: ctxs[i], page: pages[i] }));
+    await Promise.all(people.map((p) => joinRoom(p.page, { room, name: p.name })));
     await Promise.all(
       people.map(async (me) => {
         await expect(cameraTiles(me.page)).toHaveCount(2, { timeout: 20_000 });
@@ -156,6 +161,24 @@ test.describe("multi-party room", () => {
     );
   });
 
+  test("mic mute pauses the audio producer: no audio packets reach the others; unmute -> they flow again", async () => {
+    const [ana, ben] = people;
+    const toggle = ben.page.getByTestId("toggle-mic");
+    await expect(toggle).toHaveAttribute("aria-pressed", "true");
+    const benId = (await peerIdsByName(ana.page))[ben.name];
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-pressed", "false", { timeout: 10_000 });
+    await ana.page.waitForTimeout(500); // packets in flight
+    const a = (await remoteAudio(ana.page)).find((x) => x.peerId === benId);
+    await ana.page.waitForTimeout(2000);
+    const b = (await remoteAudio(ana.page)).find((x) => x.peerId === benId);
+    // the <audio> may stay (paused consumer) or go; if it stays, nothing arrives
+    if (a && b) expect(b.packetsReceived ?? 0, "audio packets while muted").toBeLessThanOrEqual((a.packetsReceived ?? 0) + 2);
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-pressed", "true", { timeout: 10_000 });
+    await expectRemoteAudioLive(ana.page, [benId], { label: "Ana hears Ben again" });
+  });
+
   test("leave: the others' tiles for that peer disappear within 3 s; its transports are freed", async ({ request }) => {
     const dan = people[3];
     const before = await sfuStats(request);
@@ -164,9 +187,16 @@ test.describe("multi-party room", () => {
     await Promise.all(others(dan).map((me) => expect(tilesOf(me.page, dan.name)).toHaveCount(0, { timeout: 3_000 })));
     const gone = Date.now() - t0;
     await expect(dan.page.getByTestId("left-screen")).toBeVisible();
-    await waitForStats(request, (s) => s.peers === before.peers - 1 && s.transports === before.transports - 2, {
-      message: `after leave (before: ${JSON.stringify(before)})`,
-    });
+    // Dan's send+recv transports, camera+mic producers, his 3x2 consumers and the others' 3x2 of him
+    await waitForStats(
+      request,
+      (s) =>
+        s.peers === before.peers - 1 &&
+        s.transports === before.transports - 2 &&
+        s.producers === before.producers - 2 &&
+        s.consumers === before.consumers - 12,
+      { message: `after leave (before: ${JSON.stringify(before)})` },
+    );
     for (const me of others(dan)) await expect(me.page.getByTestId("participant-count")).toHaveText("3");
     console.log(`[rooms] ${dan.name}'s tiles gone at the others ${gone} ms after leave`);
     await dan.ctx.close();
@@ -182,9 +212,15 @@ test.describe("multi-party room", () => {
       people.slice(0, 2).map((me) => expect(tilesOf(me.page, cleo.name)).toHaveCount(0, { timeout: 3_000 })),
     );
     const gone = Date.now() - t0;
-    await waitForStats(request, (s) => s.peers === before.peers - 1 && s.transports === before.transports - 2, {
-      message: `after page close (before: ${JSON.stringify(before)})`,
-    });
+    await waitForStats(
+      request,
+      (s) =>
+        s.peers === before.peers - 1 &&
+        s.transports === before.transports - 2 &&
+        s.producers === before.producers - 2 &&
+        s.consumers === before.consumers - 8,
+      { message: `after page close (before: ${JSON.stringify(before)})` },
+    );
     console.log(`[rooms] ${cleo.name}'s tiles gone at the others ${gone} ms after closing the page`);
     await cleo.ctx.close();
     people.splice(2, 1);

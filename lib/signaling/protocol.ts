@@ -192,7 +192,8 @@ export const requestEnvelopeSchema = z.object({
 
 export const replySchema = z.union([
   z.object({ id: requestIdSchema, ok: z.literal(true), data: z.unknown() }),
-  z.object({ id: requestIdSchema, ok: z.literal(false), error: errorSchema }),
+  // id is null when the frame had no usable id (bad JSON, binary frame, broken envelope).
+  z.object({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorSchema }),
 ]);
 export type Reply = z.infer<typeof replySchema>;
 
