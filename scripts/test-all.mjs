@@ -40,7 +40,12 @@ const suites = {
   async unit() {
     const dir = path.join(root, "test", "unit");
     const files = readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test/unit", f));
-    const { code, output } = await run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files]);
+    // The database tests also run against a throwaway PostgreSQL cluster when Debian's
+    // postgresql package is there (TEST_POSTGRES=0 turns that off).
+    const hasPostgres = existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/postgresql").length > 0;
+    const env = { TEST_POSTGRES: process.env.TEST_POSTGRES ?? (hasPostgres ? "1" : "0") };
+    console.log(`[test] PostgreSQL database tests: ${env.TEST_POSTGRES === "1" ? "on" : "off (apt-get install postgresql)"}`);
+    const { code, output } = await run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], env);
     return { code, passed: num(/^[ℹ#] pass (\d+)/gm, output), failed: num(/^[ℹ#] fail (\d+)/gm, output) };
   },
   async mediasoup() {
