@@ -13,7 +13,7 @@ import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon, Spinner } from "./icons
 const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
 const FAILED: DeviceStatus[] = ["denied", "missing", "busy", "error", "unsupported"];
 
-export function PreJoin({ session, state }: { session: RoomSession; state: RoomState }) {
+export function PreJoin({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const [nameError, setNameError] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const { local, error, warmup } = state;
@@ -95,7 +95,13 @@ export function PreJoin({ session, state }: { session: RoomSession; state: RoomS
           Ready to join?
         </h1>
         <p className="mt-1 text-sm text-slate-400">
-          Meeting <span className="font-mono text-slate-200">{state.roomId}</span>
+          {title ? (
+            <span className="text-slate-200">{title}</span>
+          ) : (
+            <>
+              Meeting <span className="font-mono text-slate-200">{state.roomId}</span>
+            </>
+          )}
         </p>
 
         <form onSubmit={onSubmit} className="mt-6 flex flex-col gap-3" noValidate>

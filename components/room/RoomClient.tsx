@@ -7,7 +7,14 @@ import { PreJoin } from "./PreJoin";
 import { RoomView } from "./RoomView";
 import { Spinner } from "./icons";
 
-export default function RoomClient({ roomId, inviteToken }: { roomId: string; inviteToken?: string }) {
+type Props = {
+  roomId: string;
+  inviteToken?: string;
+  /** The meeting's title, shown instead of the room id. */
+  title?: string;
+};
+
+export default function RoomClient({ roomId, inviteToken, title }: Props) {
   const { session, state, rejoin } = useRoom(roomId, inviteToken);
 
   // Browser-only from here (media, WebSocket): the server renders just this placeholder.
@@ -21,9 +28,9 @@ export default function RoomClient({ roomId, inviteToken }: { roomId: string; in
   switch (state.phase) {
     case "prejoin":
     case "joining":
-      return <PreJoin session={session} state={state} />;
+      return <PreJoin session={session} state={state} title={title} />;
     case "joined":
-      return <RoomView session={session} state={state} />;
+      return <RoomView session={session} state={state} title={title} />;
     case "left":
       return <LeftScreen onRejoin={rejoin} />;
     case "disconnected":

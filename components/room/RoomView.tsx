@@ -11,7 +11,7 @@ import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
 import { VideoTile } from "./VideoTile";
 
-export function RoomView({ session, state }: { session: RoomSession; state: RoomState }) {
+export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
   const { local, quality } = state;
   const compact = grouped.length >= 6;
@@ -73,7 +73,7 @@ export function RoomView({ session, state }: { session: RoomSession; state: Room
       <header className="flex items-center justify-between gap-3 border-b border-white/10 px-4 py-2">
         <h1 className="truncate text-base font-medium">
           <span className="sr-only">Meeting </span>
-          {state.roomId}
+          {title ?? state.roomId}
         </h1>
         <ParticipantCount count={state.participants.length + 1} />
       </header>

@@ -49,5 +49,5 @@ export default async function InvitePage({ params }: Props) {
     redirect(`/signin?callbackUrl=${encodeURIComponent(`/j/${token}`)}`);
   }
 
-  return <RoomClient roomId={meeting.id} inviteToken={token} />;
+  return <RoomClient roomId={meeting.id} inviteToken={token} title={meeting.title} />;
 }
