@@ -4,7 +4,7 @@
 import type { ReactNode } from "react";
 import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon, ScreenIcon } from "./icons";
 
-const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
+import { focusRing } from "./styles";
 
 function ToggleButton({
   testId,

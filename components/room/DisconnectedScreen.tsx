@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { RoomError } from "@/lib/client/room-session";
 
-const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
+import { primaryButton, secondaryButton } from "./styles";
 
 /** The connection dropped mid-call. */
 export function DisconnectedScreen({ error, onReconnect }: { error: RoomError | null; onReconnect: () => void }) {
@@ -20,11 +20,11 @@ export function DisconnectedScreen({ error, onReconnect }: { error: RoomError | 
             type="button"
             data-testid="room-reconnect"
             onClick={onReconnect}
-            className={`rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 ${focusRing}`}
+            className={primaryButton}
           >
             Reconnect
           </button>
-          <Link href="/" className={`rounded-lg bg-slate-800 px-4 py-2 font-medium hover:bg-slate-700 ${focusRing}`}>
+          <Link href="/" className={secondaryButton}>
             Home
           </Link>
         </div>

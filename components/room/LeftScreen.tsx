@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
+import { primaryButton, secondaryButton } from "./styles";
 
 export function LeftScreen({ onRejoin }: { onRejoin: () => void }) {
   return (
@@ -11,11 +11,11 @@ export function LeftScreen({ onRejoin }: { onRejoin: () => void }) {
           type="button"
           data-testid="rejoin"
           onClick={onRejoin}
-          className={`rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 ${focusRing}`}
+          className={primaryButton}
         >
           Rejoin
         </button>
-        <Link href="/" className={`rounded-lg bg-slate-800 px-4 py-2 font-medium hover:bg-slate-700 ${focusRing}`}>
+        <Link href="/" className={secondaryButton}>
           Home
         </Link>
       </div>

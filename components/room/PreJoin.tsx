@@ -10,7 +10,7 @@ import { MediaVideo } from "./MediaVideo";
 import { Avatar } from "./Tile";
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon, Spinner } from "./icons";
 
-const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
+import { focusRing } from "./styles";
 const FAILED: DeviceStatus[] = ["denied", "missing", "busy", "error", "unsupported"];
 
 export function PreJoin({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {

@@ -40,65 +40,50 @@ function describedBy(id: string, error?: string, hint?: ReactNode): string | und
   return ids || undefined;
 }
 
-export interface InputProps extends InputHTMLAttributes<HTMLInputElement> {
+/** What every labelled control shares: its id, label, optional hint and error message. */
+interface LabelledProps {
   id: string;
   label: ReactNode;
   error?: string;
   hint?: ReactNode;
 }
+
+/** The shared look plus the aria wiring that ties the control to its hint and error. */
+function controlProps(id: string, className: string, error?: string, hint?: ReactNode) {
+  return {
+    id,
+    className: `${controlClass} ${className}`,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy(id, error, hint),
+  };
+}
+
+export type InputProps = InputHTMLAttributes<HTMLInputElement> & LabelledProps;
 
 export function Input({ id, label, error, hint, className = "", ...rest }: InputProps) {
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <input
-        id={id}
-        className={`${controlClass} ${className}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      />
+      <input {...controlProps(id, className, error, hint)} {...rest} />
     </FieldShell>
   );
 }
 
-export interface TextareaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
-  id: string;
-  label: ReactNode;
-  error?: string;
-  hint?: ReactNode;
-}
+export type TextareaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & LabelledProps;
 
 export function Textarea({ id, label, error, hint, className = "", ...rest }: TextareaProps) {
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <textarea
-        id={id}
-        className={`${controlClass} ${className}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      />
+      <textarea {...controlProps(id, className, error, hint)} {...rest} />
     </FieldShell>
   );
 }
 
-export interface SelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
-  id: string;
-  label: ReactNode;
-  error?: string;
-  hint?: ReactNode;
-}
+export type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & LabelledProps;
 
 export function Select({ id, label, error, hint, className = "", children, ...rest }: SelectProps) {
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <select
-        id={id}
-        className={`${controlClass} ${className}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      >
+      <select {...controlProps(id, className, error, hint)} {...rest}>
         {children}
       </select>
     </FieldShell>
