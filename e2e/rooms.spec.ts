@@ -35,6 +35,21 @@ test.describe("multi-party room", () => {
     for (const p of people) await p.ctx.close().catch(() => {});
   });
 
+  /** Each person counts everyone and decodes every other person's camera. */
+  async function expectEveryoneSeesEveryone(): Promise<void> {
+    await Promise.all(
+      people.map(async (me) => {
+        await expect(cameraTiles(me.page)).toHaveCount(people.length - 1, { timeout: 20_000 });
+        await expect(me.page.getByTestId("participant-count")).toHaveText(String(people.length));
+        await expectRemoteVideosDecoding(
+          me.page,
+          others(me).map((o) => ({ peerName: o.name })),
+          { label: me.name },
+        );
+      }),
+    );
+  }
+
   async function addParticipant(browser: import("@playwright/test").Browser, name: string): Promise<P> {
     const ctx = await newParticipantContext(browser);
     const page = await ctx.newPage();
@@ -51,17 +66,7 @@ test.describe("multi-party room", () => {
     const pages = await Promise.all(ctxs.map((c) => c.newPage()));
     names.forEach((name, i) => people.push({ name, ctx: ctxs[i], page: pages[i] }));
     await Promise.all(people.map((p) => joinRoom(p.page, { room, name: p.name })));
-    await Promise.all(
-      people.map(async (me) => {
-        await expect(cameraTiles(me.page)).toHaveCount(2, { timeout: 20_000 });
-        await expect(me.page.getByTestId("participant-count")).toHaveText("3");
-        await expectRemoteVideosDecoding(
-          me.page,
-          others(me).map((o) => ({ peerName: o.name })),
-          { label: me.name },
-        );
-      }),
-    );
+    await expectEveryoneSeesEveryone();
     // audio: each page has a live, playing remote track per other peer, with packets flowing
     await Promise.all(
       people.map(async (me) => {
@@ -82,17 +87,7 @@ test.describe("multi-party room", () => {
       });
     }
     const dan = await addParticipant(browser, "Dan");
-    await Promise.all(
-      people.map(async (me) => {
-        await expect(cameraTiles(me.page)).toHaveCount(3, { timeout: 20_000 });
-        await expect(me.page.getByTestId("participant-count")).toHaveText("4");
-        await expectRemoteVideosDecoding(
-          me.page,
-          others(me).map((o) => ({ peerName: o.name })),
-          { label: me.name },
-        );
-      }),
-    );
+    await expectEveryoneSeesEveryone();
     const ids = await peerIdsByName(dan.page);
     await expectRemoteAudioLive(dan.page, others(dan).map((o) => ids[o.name]), { label: "Dan" });
     for (const [page, n] of navigations) expect(n, "no reload / navigation of the earlier participants").toBe(0);

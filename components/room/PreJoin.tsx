@@ -11,6 +11,8 @@ import { Avatar } from "./Tile";
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon, Spinner } from "./icons";
 
 import { focusRing } from "./styles";
+import { ToggleButton } from "./ToggleButton";
+
 const FAILED: DeviceStatus[] = ["denied", "missing", "busy", "error", "unsupported"];
 
 export function PreJoin({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
@@ -61,32 +63,24 @@ export function PreJoin({ session, state, title }: { session: RoomSession; state
           )}
         </div>
         <div className="mt-3 flex justify-center gap-3">
-          <button
-            type="button"
-            data-testid="prejoin-toggle-mic"
-            aria-label="Microphone"
-            aria-pressed={local.micOn}
-            title={local.micOn ? "Mute microphone" : "Unmute microphone"}
+          <ToggleButton
+            testId="prejoin-toggle-mic"
+            label="Microphone"
+            hint={local.micOn ? "Mute microphone" : "Unmute microphone"}
+            pressed={local.micOn}
             onClick={() => void session.toggleMic()}
-            className={`flex size-12 items-center justify-center rounded-full ${
-              local.micOn ? "bg-slate-700 hover:bg-slate-600" : "bg-red-600 hover:bg-red-500"
-            } ${focusRing}`}
-          >
-            {local.micOn ? <MicIcon /> : <MicOffIcon />}
-          </button>
-          <button
-            type="button"
-            data-testid="prejoin-toggle-camera"
-            aria-label="Camera"
-            aria-pressed={local.cameraOn}
-            title={local.cameraOn ? "Turn camera off" : "Turn camera on"}
+            icon={local.micOn ? <MicIcon /> : <MicOffIcon />}
+            offDanger
+          />
+          <ToggleButton
+            testId="prejoin-toggle-camera"
+            label="Camera"
+            hint={local.cameraOn ? "Turn camera off" : "Turn camera on"}
+            pressed={local.cameraOn}
             onClick={() => void session.toggleCamera()}
-            className={`flex size-12 items-center justify-center rounded-full ${
-              local.cameraOn ? "bg-slate-700 hover:bg-slate-600" : "bg-red-600 hover:bg-red-500"
-            } ${focusRing}`}
-          >
-            {local.cameraOn ? <CameraIcon /> : <CameraOffIcon />}
-          </button>
+            icon={local.cameraOn ? <CameraIcon /> : <CameraOffIcon />}
+            offDanger
+          />
         </div>
       </section>
 
