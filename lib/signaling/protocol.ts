@@ -95,6 +95,19 @@ export const peerQualitySchema = z.object({
   rttMs: z.number().min(0).nullable(),
   sendKbps: z.number().min(0),
   recvKbps: z.number().min(0),
+  /**
+   * What this peer receives from the SFU (consumer scores, loss and jitter of what the
+   * viewer gets, the SFU's estimate of its available downlink). Absent until measured.
+   */
+  downlink: z
+    .object({
+      /** 0..10, min consumer score over what this peer receives. */
+      score: z.number().min(0).max(10),
+      packetLossPercent: z.number().min(0),
+      jitterMs: z.number().min(0).nullable(),
+      availableKbps: z.number().min(0).nullable(),
+    })
+    .optional(),
 });
 
 // ---- requests (client -> server) and their replies -------------------------------------
