@@ -32,6 +32,7 @@ export class Peer implements ObservedPeer {
   identity: PeerIdentity;
   joined = false;
   joinedAt: Date | null = null;
+  disconnectedAt: Date | null = null;
   closed = false;
   rtpCapabilities: ms.RtpCapabilities | null = null;
 

@@ -30,11 +30,31 @@ export interface ObservedPeer {
   readonly meetingId?: string;
   /** When join succeeded (null if never joined). */
   readonly joinedAt: Date | null;
+  /**
+   * When this peer's signaling socket was lost (it is in its reconnect grace period), else
+   * null. A peer removed because its grace period ran out left at this moment.
+   */
+  readonly disconnectedAt: Date | null;
 }
 
+/**
+ * Event semantics (one person = one participantKey):
+ * - peerJoined: a join (first join, or a full rejoin after the old peer was removed).
+ * - peerLeft: the person really left: `leave`, reconnect grace expired (left at
+ *   `peer.disconnectedAt`), or replaced by a new join with the same participantKey
+ *   (then peerJoined for the new peer follows at once).
+ * - peerReconnecting / peerReconnected: the socket dropped and the peer is kept for its
+ *   grace period / it resumed within it. No peerLeft/peerJoined around a resume.
+ * - A media worker dying does not produce any of these: the room moves to another worker
+ *   and its peers stay.
+ * - roomClosed: the last peer is gone (not at server shutdown: the server calls the
+ *   history's own shutdown()).
+ */
 export interface RoomObserver {
   peerJoined(roomId: string, peer: ObservedPeer): void | Promise<void>;
   peerLeft(roomId: string, peer: ObservedPeer): void | Promise<void>;
+  peerReconnecting?(roomId: string, peer: ObservedPeer): void | Promise<void>;
+  peerReconnected?(roomId: string, peer: ObservedPeer): void | Promise<void>;
   /** Every ~2 s per joined peer. */
   qualitySample(roomId: string, peerId: string, quality: PeerQuality): void | Promise<void>;
   roomClosed(roomId: string): void | Promise<void>;
@@ -55,10 +75,11 @@ export function notifyObserver<K extends keyof RoomObserver>(
   observer: RoomObserver,
   logger: Logger,
   method: K,
-  ...args: Parameters<RoomObserver[K]>
+  ...args: Parameters<NonNullable<RoomObserver[K]>>
 ): void {
   try {
-    const fn = observer[method] as (...a: Parameters<RoomObserver[K]>) => void | Promise<void>;
+    const fn = observer[method] as ((...a: Parameters<NonNullable<RoomObserver[K]>>) => void | Promise<void>) | undefined;
+    if (!fn) return;
     const result = fn.apply(observer, args);
     if (result && typeof (result as Promise<void>).then === "function") {
       (result as Promise<void>).catch((err: unknown) =>
