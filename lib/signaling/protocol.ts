@@ -69,6 +69,12 @@ const rtpParameters = z.looseObject({
   rtcp: z.looseObject({}).optional(),
 });
 const iceParameters = z.looseObject({ usernameFragment: z.string(), password: z.string() });
+/** One RTCConfiguration.iceServers entry: TURN with time-limited credentials (lib/turn). */
+export const iceServerSchema = z.object({
+  urls: z.array(z.string().min(1).max(256)).min(1).max(8),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
 
 export const producerInfoSchema = z.object({
   id: objectId,
@@ -158,6 +164,8 @@ export const responseSchemas = {
     iceParameters,
     iceCandidates: z.array(z.looseObject({})),
     dtlsParameters,
+    /** TURN servers for device.create{Send,Recv}Transport({iceServers}); absent without TURN. */
+    iceServers: z.array(iceServerSchema).max(8).optional(),
   }),
   connectTransport: empty,
   produce: z.object({ producerId: objectId }),
@@ -244,6 +252,7 @@ export const notificationEnvelopeSchema = z.object({
 });
 
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type IceServer = z.infer<typeof iceServerSchema>;
 export type ProducerInfo = z.infer<typeof producerInfoSchema>;
 export type PeerQuality = z.infer<typeof peerQualitySchema>;
 export type QualityLevel = z.infer<typeof qualityLevelSchema>;
