@@ -22,6 +22,8 @@ export type JoinTokenClaims = {
   uid?: string;
   /** Meeting id (absent for ad-hoc rooms). */
   mid?: string;
+  /** With several nodes: the node that hosts the room (only that node accepts the token). */
+  node?: string;
 };
 
 export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
@@ -37,7 +39,7 @@ export class JoinTokenError extends Error {
 }
 
 export type VerifyJoinTokenResult =
-  | { ok: true; claims: JoinTokenClaims; expiresAt: Date }
+  | { ok: true; claims: JoinTokenClaims; expiresAt: Date; /** token id (deny-list key) */ jti: string }
   | { ok: false; error: JoinTokenError };
 
 const keyCache = new Map<string, Uint8Array>();
@@ -68,7 +70,7 @@ export function newGuestParticipantKey(): string {
 export async function signJoinToken(
   claims: JoinTokenClaims,
   options: { ttlSeconds?: number; secret?: string; now?: Date } = {},
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; jti: string }> {
   const ttl = options.ttlSeconds ?? JOIN_TOKEN_TTL_SECONDS;
   const nowSec = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const exp = nowSec + ttl;
@@ -80,7 +82,10 @@ export async function signJoinToken(
   };
   if (claims.uid !== undefined) payload.uid = claims.uid;
   if (claims.mid !== undefined) payload.mid = claims.mid;
+  if (claims.node !== undefined) payload.node = claims.node;
+  const jti = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
   const token = await new SignJWT(payload)
+    .setJti(jti)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
@@ -88,7 +93,7 @@ export async function signJoinToken(
     .setIssuedAt(nowSec)
     .setExpirationTime(exp)
     .sign(secretKey(options.secret));
-  return { token, expiresAt: new Date(exp * 1000) };
+  return { token, expiresAt: new Date(exp * 1000), jti };
 }
 
 function str(v: unknown): v is string {
@@ -115,7 +120,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, exp } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, node, exp, jti } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -124,6 +129,8 @@ export async function verifyJoinToken(
       typeof guest !== "boolean" ||
       (uid !== undefined && !str(uid)) ||
       (mid !== undefined && !str(mid)) ||
+      (node !== undefined && !str(node)) ||
+      (jti !== undefined && !str(jti)) ||
       typeof exp !== "number"
     ) {
       return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
@@ -137,7 +144,10 @@ export async function verifyJoinToken(
     const claims: JoinTokenClaims = { room, sub, name, host, guest };
     if (uid !== undefined) claims.uid = uid as string;
     if (mid !== undefined) claims.mid = mid as string;
-    return { ok: true, claims, expiresAt: new Date(exp * 1000) };
+    if (node !== undefined) claims.node = node as string;
+    // tokens signed before jti existed get a stable stand-in (they cannot be revoked singly)
+    const id = typeof jti === "string" ? jti : `legacy:${sub}:${exp}`;
+    return { ok: true, claims, expiresAt: new Date(exp * 1000), jti: id };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       return { ok: false, error: new JoinTokenError("expired", "join token has expired; fetch a new one") };

@@ -49,6 +49,8 @@ export interface HistoryLogger {
 
 export interface HistoryRecorderOptions {
   db: Db;
+  /** This server's node id, stored on the sessions it opens (per-node crash close). */
+  nodeId?: string;
   logger?: HistoryLogger;
   /** Quality flush period (default 10 s). */
   flushIntervalMs?: number;
@@ -92,6 +94,7 @@ function isForeignKeyError(e: unknown): boolean {
 
 export class HistoryRecorder implements RoomObserver {
   private readonly db: Db;
+  private readonly nodeId: string | null;
   private readonly log: HistoryLogger;
   private readonly now: () => Date;
   private readonly rooms = new Map<string, SessionRecord>();
@@ -100,6 +103,7 @@ export class HistoryRecorder implements RoomObserver {
 
   constructor(opts: HistoryRecorderOptions) {
     this.db = opts.db;
+    this.nodeId = opts.nodeId ?? null;
     this.log = opts.logger ?? serverLogger.child({ component: "history" });
     this.now = opts.now ?? (() => new Date());
     if (opts.timers !== false) {
@@ -277,7 +281,7 @@ export class HistoryRecorder implements RoomObserver {
   private async openSession(rec: SessionRecord, at: Date): Promise<void> {
     try {
       const s = await this.db.meetingSession.create({
-        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1 },
+        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1, nodeId: this.nodeId },
         select: { id: true },
       });
       rec.sessionId = s.id;
@@ -340,17 +344,27 @@ export class HistoryRecorder implements RoomObserver {
  * Closes sessions and attendances a crash left open, at their last heartbeat (lastSeenAt).
  * Call once at server start, before any room can record (the recorder keeps its state in
  * memory, so everything still open in the database is stale then).
+ *
+ * With `nodeIds` (several nodes), only the sessions of those nodes (this one, and nodes the
+ * registry declared dead) and of rows from before node ids existed are closed: another live
+ * node's sessions are not stale. Without it, every open session is (one node).
  */
-export async function closeStaleSessions(db: Db): Promise<{ sessions: number; attendances: number }> {
+export async function closeStaleSessions(
+  db: Db,
+  options: { nodeIds?: readonly string[] } = {},
+): Promise<{ sessions: number; attendances: number }> {
+  const ofNodes = options.nodeIds
+    ? { OR: [{ nodeId: { in: [...options.nodeIds] } }, { nodeId: null }] }
+    : {};
   const openAttendances = await db.attendance.findMany({
-    where: { leftAt: null },
+    where: { leftAt: null, session: ofNodes },
     select: { id: true, lastSeenAt: true },
   });
   for (const a of openAttendances) {
     await db.attendance.update({ where: { id: a.id }, data: { leftAt: a.lastSeenAt } });
   }
   const openSessions = await db.meetingSession.findMany({
-    where: { endedAt: null },
+    where: { endedAt: null, ...ofNodes },
     select: { id: true, lastSeenAt: true, attendances: { select: { leftAt: true, lastSeenAt: true } } },
   });
   for (const s of openSessions) {

@@ -1,0 +1,65 @@
+// Which node hosts a room. The first join token for a room places it on the least-loaded
+// live node; later ones find it there for as long as that node lives. A placement on a node
+// that is no longer live (dead, or gone after a clean shutdown) is moved to a live one, so
+// the clients' full rejoin after a node death lands on a live node.
+import { WS_PATH } from "../signaling/protocol";
+import type { NodeInfo } from "../shared-state/node-registry";
+import type { ClusterContext } from "../shared-state/process";
+
+export type RoomPlacementResult = {
+  nodeId: string;
+  /** NODE_PUBLIC_URL of that node. */
+  publicUrl: string;
+  /** ws(s)://…/ws of that node: where the client opens its signaling socket. */
+  signalingUrl: string;
+};
+
+/** http(s)://host[/prefix] -> ws(s)://host[/prefix]/ws */
+export function signalingUrlOf(publicUrl: string): string {
+  return publicUrl.replace(/^http/, "ws").replace(/\/+$/, "") + WS_PATH;
+}
+
+/**
+ * The least-loaded candidate: nodes accepting rooms ("ready") first; load = joined peers +
+ * rooms placed there (placements count at once, before any peer arrives); ties by id.
+ */
+export function leastLoaded(nodes: readonly NodeInfo[], roomCounts: ReadonlyMap<string, number>): NodeInfo | null {
+  let best: NodeInfo | null = null;
+  let bestLoad = Infinity;
+  for (const n of nodes) {
+    if (n.state !== "ready") continue;
+    const load = n.peers + (roomCounts.get(n.id) ?? n.rooms);
+    if (load < bestLoad || (load === bestLoad && best !== null && n.id < best.id)) {
+      best = n;
+      bestLoad = load;
+    }
+  }
+  return best;
+}
+
+function result(node: { id: string; publicUrl: string }): RoomPlacementResult {
+  return { nodeId: node.id, publicUrl: node.publicUrl, signalingUrl: signalingUrlOf(node.publicUrl) };
+}
+
+/** Places `roomId` (or finds where it is). Needs a clustered context. Throws if the store is unreachable. */
+export async function placeRoom(ctx: ClusterContext, roomId: string): Promise<RoomPlacementResult> {
+  const { state } = ctx;
+  const self = { id: ctx.nodeId, publicUrl: ctx.publicUrl ?? "" };
+  const [current, live] = await Promise.all([state.placement.get(roomId), state.nodes.live()]);
+  const byId = new Map(live.map((n) => [n.id, n]));
+  if (current !== null) {
+    const host = byId.get(current);
+    if (host) return result(host);
+  }
+  const counts = await state.placement.roomCounts(live.map((n) => n.id));
+  // No ready node registered (e.g. this node's first heartbeat is still in flight): host here.
+  const chosen = leastLoaded(live, counts) ?? self;
+  const winner =
+    current === null
+      ? await state.placement.claim(roomId, chosen.id, ctx.placementTtlMs)
+      : await state.placement.move(roomId, current, chosen.id, ctx.placementTtlMs);
+  if (winner === chosen.id) return result(chosen);
+  // Another request placed it first: use its choice.
+  const host = byId.get(winner) ?? (await state.nodes.live()).find((n) => n.id === winner);
+  return result(host ?? self);
+}
