@@ -10,6 +10,8 @@ import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
 import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
 import type { ConnectionLimits } from "./signaling/connection";
+import type { ConnectionServices } from "./signaling/connection-services";
+import { metrics } from "./metrics";
 
 export const SFU_STATS_PATH = "/api/sfu/stats";
 
@@ -30,6 +32,8 @@ export type StartSignalingOptions = {
   heartbeatIntervalMs?: number;
   qualityIntervalMs?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Join-token admission (deny-list, hosting node) and TURN servers; default: one node, no TURN. */
+  services?: ConnectionServices;
 };
 
 export type SfuStats = RegistryCounts & { connections: number };
@@ -74,7 +78,13 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     logger: log,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     limits: options.limits,
+    services: options.services,
     onOtherUpgrade: options.onOtherUpgrade,
+  });
+  metrics().bindSfu({
+    counts: () => registry.counts(),
+    connections: () => signaling.connections,
+    workers: () => pool.workers.map((w) => ({ index: w.index, pid: w.worker.pid, getResourceUsage: () => w.worker.getResourceUsage() })),
   });
 
   const stats = (): SfuStats => ({ ...registry.counts(), connections: signaling.connections });

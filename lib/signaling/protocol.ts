@@ -193,6 +193,7 @@ export const errorCodeSchema = z.enum([
   "ALREADY_JOINED",
   "NOT_FOUND", // transport / producer / consumer id unknown (to this peer)
   "ROOM_FULL",
+  "WRONG_NODE", // several nodes: the room is hosted on another node; fetch a new join token
   "UNSUPPORTED", // e.g. client cannot consume the producer's codec
   "RATE_LIMITED",
   "INTERNAL",

@@ -4,7 +4,6 @@
 import type { IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { verifyJoinToken } from "../../lib/auth/join-token";
 import {
   CLOSE_POLICY_VIOLATION,
   encodeError,
@@ -14,11 +13,13 @@ import {
   type SignalingError,
 } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import { fail, RequestError } from "../rooms/errors";
 import { Peer, type PeerSink } from "../rooms/peer";
 import type { Room, RoomRequest } from "../rooms/room";
 import type { RoomRegistry } from "../rooms/room-registry";
 import type { PeerIdentity } from "../rooms/room-observer";
+import type { ConnectionServices } from "./connection-services";
 
 export type ConnectionLimits = {
   /** Sustained messages per second allowed from one socket (token bucket refill rate). */
@@ -58,6 +59,7 @@ export class SignalingConnection {
     private readonly registry: RoomRegistry,
     logger: Logger,
     private readonly limits: ConnectionLimits = DEFAULT_LIMITS,
+    private readonly services: ConnectionServices,
   ) {
     this.tokens = limits.burst;
     this.log = logger.child({ conn: this.id.slice(0, 8), ip: req.socket.remoteAddress });
@@ -164,8 +166,10 @@ export class SignalingConnection {
     try {
       await this.dispatch(request, respond);
       if (!replied) throw new Error(`handler for ${request.method} did not reply`);
+      if (request.method === "join") metrics().joins.inc();
     } catch (err) {
       const error = this.toSignalingError(err, request.method);
+      if (request.method === "join" || request.method === "getRouterRtpCapabilities") metrics().joinErrors.inc({ code: error.code });
       if (!replied) {
         replied = true;
         this.send(encodeError(request.id, error));
@@ -212,25 +216,23 @@ export class SignalingConnection {
         if (!room || !peer || room.closed) {
           fail("NOT_JOINED", `${request.method} needs getRouterRtpCapabilities or join first`);
         }
-        await room!.handleRequest(peer!, request as RoomRequest, respond);
+        await room!.handleRequest(peer!, request as RoomRequest, request.method === "createTransport" ? this.withIceServers(peer!, respond) : respond);
       }
     }
   }
 
+  /** Adds the participant's TURN servers (time-limited credentials) to a createTransport reply. */
+  private withIceServers(peer: Peer, respond: (data: unknown) => void): (data: unknown) => void {
+    return (data) => {
+      const iceServers = this.services.iceServers(peer.identity.participantKey);
+      respond(iceServers.length > 0 ? { ...(data as object), iceServers } : data);
+    };
+  }
+
   /** Verifies the token and binds this socket to its room (creating the room if needed). */
   private async bind(roomId: string, token: string): Promise<Room> {
-    const verified = await verifyJoinToken(token, roomId);
-    if (!verified.ok) {
-      const { code, message } = verified.error;
-      if (code === "wrong_room") fail("FORBIDDEN", message);
-      if (code === "no_secret") {
-        this.log.error(message);
-        fail("INTERNAL", "server is not configured for join tokens");
-      }
-      fail("UNAUTHORIZED", message);
-    }
-    if (!verified.ok) throw new Error("unreachable");
-    const { claims } = verified;
+    // signature, expiry, room, deny-list and (several nodes) the hosting node
+    const { claims } = await this.services.admission.admit(token, roomId);
     const identity: PeerIdentity = {
       participantKey: claims.sub,
       isGuest: claims.guest,

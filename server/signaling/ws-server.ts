@@ -8,6 +8,7 @@ import { CLOSE_POLICY_VIOLATION, MAX_FRAME_BYTES, WS_PATH } from "../../lib/sign
 import type { Logger } from "../logger";
 import type { RoomRegistry } from "../rooms/room-registry";
 import { DEFAULT_LIMITS, SignalingConnection, type ConnectionLimits } from "./connection";
+import { defaultConnectionServices, type ConnectionServices } from "./connection-services";
 
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 /** Close code for server shutdown ("going away"). */
@@ -21,6 +22,8 @@ export type SignalingServerOptions = {
   logger: Logger;
   heartbeatIntervalMs?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Join-token admission and TURN servers (default: one node, in-memory deny-list, no TURN). */
+  services?: ConnectionServices;
   /** Non-signaling upgrades (e.g. Next's HMR websocket). Default: refuse with 404. */
   onOtherUpgrade?: UpgradeHandler;
 };
@@ -66,6 +69,7 @@ function closeOversizedWith1008(ws: WebSocket, log: Logger): void {
 export function attachSignalingServer(options: SignalingServerOptions): SignalingServer {
   const log = options.logger.child({ component: "signaling" });
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const services = options.services ?? defaultConnectionServices(log);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -104,7 +108,7 @@ export function attachSignalingServer(options: SignalingServerOptions): Signalin
     });
     closeOversizedWith1008(ws, log);
     try {
-      new SignalingConnection(ws, req, options.registry, log, limits);
+      new SignalingConnection(ws, req, options.registry, log, limits, services);
     } catch (err) {
       log.error({ err }, "cannot set up connection");
       ws.terminate();

@@ -1,0 +1,232 @@
+// Several nodes in one test process against a real Redis: two signaling servers (real
+// mediasoup workers, no Next), each with its own shared-state connection, admission and
+// registry heartbeat. Covers placement, WRONG_NODE, a meeting ended on one node closing its
+// room on the other, TURN servers in createTransport, and death of a node whose heartbeats stop.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import pino from "pino";
+import { signJoinToken, newGuestParticipantKey } from "@/lib/auth/join-token";
+import { announceMeetingEnded } from "@/lib/cluster/meeting-ended";
+import { placeRoom } from "@/lib/cluster/placement";
+import { installClusterContext, uninstallClusterContext, type ClusterContext } from "@/lib/shared-state/process";
+import { createRedisSharedState } from "@/lib/shared-state/redis";
+import type { SharedState } from "@/lib/shared-state/shared-state";
+import type { ClusterEnvelope } from "@/lib/shared-state/event-bus";
+import { iceServersFor } from "@/lib/turn/credentials";
+import { createAdmission } from "@/server/cluster/admission";
+import { ClusterNode } from "@/server/cluster/cluster-node";
+import { followClusterEvents } from "@/server/cluster/room-events";
+import { redisInstalled, startRedis, type RedisServer } from "./redis-server";
+import { startTestServer, TestClient, workerMissingReason, type TestServer } from "./sfu-test-helpers";
+
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+const skip = !redisInstalled() ? "redis-server is not installed (apt-get install redis-server)" : workerMissingReason() ?? false;
+
+type TestNode = {
+  id: string;
+  state: SharedState;
+  ctx: ClusterContext;
+  server: TestServer;
+  node: ClusterNode;
+  deaths: string[];
+  stopEvents: () => void;
+};
+
+const HEARTBEAT_MS = 100;
+const DEAD_AFTER_MS = 400;
+const TURN = { urls: ["turn:turn.test:3478?transport=udp"], secret: "turn-secret-for-tests" };
+
+let redis: RedisServer;
+const nodes: TestNode[] = [];
+
+async function startNode(id: string): Promise<TestNode> {
+  const state = await createRedisSharedState({ url: redis.url, nodeId: id, prefix: "cl:" });
+  const admission = createAdmission({ state, nodeId: id, clustered: true, placementTtlMs: 60_000, logger });
+  const server = await startTestServer({
+    services: { admission, iceServers: (key) => iceServersFor(TURN, key) },
+  });
+  const publicUrl = `http://127.0.0.1:${server.port}`;
+  const ctx: ClusterContext = { state, nodeId: id, clustered: true, publicUrl, placementTtlMs: 60_000 };
+  const deaths: string[] = [];
+  const node = new ClusterNode({
+    state,
+    nodeId: id,
+    publicUrl,
+    rooms: server.signaling.registry,
+    logger,
+    heartbeatMs: HEARTBEAT_MS,
+    deadAfterMs: DEAD_AFTER_MS,
+    placementTtlMs: 60_000,
+    onNodeDead: (dead) => void deaths.push(dead),
+  });
+  await node.start();
+  const stopEvents = followClusterEvents({ events: state.events, rooms: server.signaling.registry, nodeId: id, logger });
+  const n = { id, state, ctx, server, node, deaths, stopEvents };
+  nodes.push(n);
+  return n;
+}
+
+async function stopNode(n: TestNode): Promise<void> {
+  n.stopEvents();
+  await n.node.stop();
+  await n.server.close();
+  await n.state.close();
+}
+
+async function token(roomId: string, placement: { nodeId: string }, sub = newGuestParticipantKey()): Promise<string> {
+  const t = await signJoinToken({ room: roomId, mid: roomId, sub, name: "P", host: false, guest: true, node: placement.nodeId });
+  return t.token;
+}
+
+async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("several nodes on one Redis", { skip }, () => {
+  let a: TestNode;
+  let b: TestNode;
+  const byId = (id: string) => nodes.find((n) => n.id === id)!;
+
+  before(async () => {
+    redis = await startRedis();
+    a = await startNode("node-a");
+    b = await startNode("node-b");
+  });
+  after(async () => {
+    for (const n of nodes.splice(0)) await stopNode(n).catch(() => undefined);
+    await redis?.stop();
+  });
+
+  test("a room is placed once: whichever node is asked, the same node and signaling URL", async () => {
+    const fromA = await placeRoom(a.ctx, "meeting-1");
+    const fromB = await placeRoom(b.ctx, "meeting-1");
+    assert.deepEqual(fromB, fromA);
+    const host = byId(fromA.nodeId);
+    assert.equal(fromA.signalingUrl, `ws://127.0.0.1:${host.server.port}/ws`);
+  });
+
+  test("two meetings spread over the two nodes", async () => {
+    const first = await placeRoom(a.ctx, "meeting-2");
+    const second = await placeRoom(a.ctx, "meeting-3");
+    assert.notEqual(first.nodeId, second.nodeId);
+  });
+
+  test("a token is accepted by the node it names and refused with WRONG_NODE by the other", async () => {
+    const placement = await placeRoom(b.ctx, "meeting-4");
+    const host = byId(placement.nodeId);
+    const other = host === a ? b : a;
+    const t = await token("meeting-4", placement);
+    const wrong = await TestClient.connect(other.server.wsUrl);
+    const refused = await wrong.fails("getRouterRtpCapabilities", { roomId: "meeting-4", token: t }, "WRONG_NODE");
+    assert.match(refused.error!.message, /fetch a new join token/);
+    await wrong.close();
+    // a token that names the right node, but the room was moved meanwhile, is refused too
+    const right = await TestClient.connect(host.server.wsUrl);
+    await right.ok("getRouterRtpCapabilities", { roomId: "meeting-4", token: t });
+    await right.close();
+    await host.state.placement.move("meeting-4", host.id, other.id, 60_000);
+    const late = await TestClient.connect(host.server.wsUrl);
+    await late.fails("getRouterRtpCapabilities", { roomId: "meeting-4", token: t }, "WRONG_NODE");
+    await late.close();
+  });
+
+  test("createTransport hands out TURN servers with this participant's credentials", async () => {
+    const placement = await placeRoom(a.ctx, "meeting-5");
+    const host = byId(placement.nodeId);
+    const sub = newGuestParticipantKey();
+    const c = await TestClient.connect(host.server.wsUrl);
+    await c.ok("getRouterRtpCapabilities", { roomId: "meeting-5", token: await token("meeting-5", placement, sub) });
+    const t = await c.ok("createTransport", { direction: "recv" });
+    assert.equal(t.iceServers.length, 1);
+    assert.deepEqual(t.iceServers[0].urls, TURN.urls);
+    assert.match(t.iceServers[0].username, new RegExp(`^\\d+:${sub}$`));
+    assert.ok(Number(t.iceServers[0].username.split(":")[0]) > Date.now() / 1000 + 3500, "valid for about an hour");
+    await c.close();
+  });
+
+  test("cancelling a meeting on one node closes its room on the other and revokes its tokens", async () => {
+    const placement = await placeRoom(a.ctx, "meeting-6");
+    const host = byId(placement.nodeId);
+    const other = host === a ? b : a;
+    const t = await token("meeting-6", placement);
+    const c = await TestClient.connect(host.server.wsUrl);
+    await c.ok("getRouterRtpCapabilities", { roomId: "meeting-6", token: t });
+    assert.ok(host.server.signaling.registry.get("meeting-6"));
+    installClusterContext(other.ctx); // the cancel runs on the other node
+    try {
+      await announceMeetingEnded("meeting-6", "cancelled");
+    } finally {
+      uninstallClusterContext();
+    }
+    const closed = await c.closed;
+    assert.match(closed.reason, /meeting cancelled/);
+    assert.equal(host.server.signaling.registry.get("meeting-6"), undefined);
+    const again = await TestClient.connect(host.server.wsUrl);
+    const refused = await again.fails("getRouterRtpCapabilities", { roomId: "meeting-6", token: t }, "UNAUTHORIZED");
+    assert.match(refused.error!.message, /ended/);
+    await again.close();
+  });
+
+  test("a node whose heartbeats stop is declared dead; its rooms move to a live node", async () => {
+    const c = await startNode("node-c");
+    // place a room on node-c for sure: c is the only node with no rooms at all
+    const placement = await placeRoom(c.ctx, "meeting-7");
+    assert.equal(placement.nodeId, "node-c");
+    const client = await TestClient.connect(c.server.wsUrl);
+    await client.ok("getRouterRtpCapabilities", { roomId: "meeting-7", token: await token("meeting-7", placement) });
+    await c.node.tick(); // the live room's placement is refreshed by its node
+    const seen: ClusterEnvelope[] = [];
+    const off = a.state.events.subscribe((e) => seen.push(e));
+
+    // "crash": node-c's Redis connection goes away mid-flight, so its heartbeats stop
+    const diedAt = Date.now();
+    c.stopEvents();
+    await c.state.close();
+    await until(async () => (await a.state.placement.get("meeting-7")) !== "node-c", DEAD_AFTER_MS + 2000, "re-placement");
+    const elapsed = Date.now() - diedAt;
+    assert.ok(elapsed < DEAD_AFTER_MS + 1000, `re-placed after ${elapsed} ms`);
+    const newHost = await a.state.placement.get("meeting-7");
+    assert.ok(newHost === "node-a" || newHost === "node-b", `placed on ${newHost}`);
+    assert.equal([...a.deaths, ...b.deaths].filter((d) => d === "node-c").length, 1, "exactly one node handled the death");
+    await until(() => seen.some((e) => e.event.type === "nodeDead"), 2000, "nodeDead event");
+    assert.deepEqual(seen.find((e) => e.event.type === "nodeDead")!.event, { type: "nodeDead", nodeId: "node-c", rooms: ["meeting-7"] });
+    off();
+    // a fresh token for the room names the new host, which accepts it
+    const again = await placeRoom(b.ctx, "meeting-7");
+    assert.equal(again.nodeId, newHost);
+    const host = byId(newHost!);
+    const rejoin = await TestClient.connect(host.server.wsUrl);
+    await rejoin.ok("getRouterRtpCapabilities", { roomId: "meeting-7", token: await token("meeting-7", again) });
+    await rejoin.close();
+    await client.close();
+    nodes.splice(nodes.indexOf(c), 1);
+    await c.node.stop();
+    await c.server.close();
+  });
+
+  test("a room whose placement moved away is closed on its old node (split brain heals)", async () => {
+    const placement = await placeRoom(a.ctx, "meeting-8");
+    const host = byId(placement.nodeId);
+    const other = host === a ? b : a;
+    const c = await TestClient.connect(host.server.wsUrl);
+    await c.ok("getRouterRtpCapabilities", { roomId: "meeting-8", token: await token("meeting-8", placement) });
+    await host.node.tick();
+    await other.state.placement.move("meeting-8", host.id, other.id, 60_000); // as if host had been declared dead
+    await host.node.tick();
+    const closed = await c.closed;
+    assert.match(closed.reason, /moved to another node/);
+  });
+
+  test("a draining node gets no new rooms", async () => {
+    // (last test: node-a stays draining)
+    await a.node.drain();
+    for (let i = 0; i < 3; i++) {
+      const p = await placeRoom(a.ctx, `drain-${i}`);
+      assert.equal(p.nodeId, "node-b");
+    }
+  });
+});
