@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     logger: log,
     onOtherUpgrade,
     services: { admission: node.admission, iceServers: (participantKey) => iceServersFor(turn, participantKey) },
+    isSiteOrigin: (origin) => node.clusterNode?.isNodeOrigin(origin) ?? false,
   });
   const stopFollowingEvents = followClusterEvents({ events: node.state.events, rooms: signaling.registry, nodeId: config.nodeId, logger: log });
 

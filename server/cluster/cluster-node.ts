@@ -39,6 +39,7 @@ export class ClusterNode {
   private placedRooms = new Set<string>();
   private stopped = false;
   private lastError = "";
+  private nodeOrigins = new Set<string>();
   private readonly log: Logger;
 
   constructor(private readonly o: ClusterNodeOptions) {
@@ -107,6 +108,7 @@ export class ClusterNode {
     this.ticking = (async () => {
       try {
         await this.heartbeat();
+        await this.refreshOrigins();
         await this.refreshPlacements();
         await this.sweepDeadNodes();
         if (this.lastError) this.log.info("shared state reachable again");
@@ -124,6 +126,23 @@ export class ClusterNode {
     const msg = (err as Error)?.message ?? String(err);
     if (msg !== this.lastError) this.log.error({ err }, "cluster heartbeat failed");
     this.lastError = msg;
+  }
+
+  /** Is `origin` the origin of a live node of this site (pages of node A may open /ws on node B)? */
+  isNodeOrigin(origin: string): boolean {
+    return this.nodeOrigins.has(origin);
+  }
+
+  private async refreshOrigins(): Promise<void> {
+    const origins = new Set<string>();
+    for (const n of await this.o.state.nodes.live()) {
+      try {
+        origins.add(new URL(n.publicUrl).origin);
+      } catch {
+        // not a URL: ignored
+      }
+    }
+    this.nodeOrigins = origins;
   }
 
   private async refreshPlacements(): Promise<void> {
