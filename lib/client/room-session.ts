@@ -453,6 +453,15 @@ export class RoomSession {
     if (this.state.phase !== "joined") return { outcome: "fatal", error: new Error("not in the call") };
     const old = this.client;
     let client: SignalingClient;
+    if (!this.token) {
+      // Several nodes: the token says which node hosts the room now (another one after a
+      // node died), so fetch it before choosing where to connect.
+      try {
+        await this.freshToken();
+      } catch (error) {
+        return classifyRecoveryError(error, () => {});
+      }
+    }
     try {
       client = this.openClient();
       old?.close(CLOSE_CODES.clientReconnecting);
@@ -660,8 +669,8 @@ export function classifyRecoveryError(error: unknown, dropToken: () => void): At
     return { outcome: "fatal", error };
   }
   if (error instanceof SignalingRequestError) {
-    if (error.code === "UNAUTHORIZED") {
-      dropToken(); // expired: the next try fetches a new one
+    if (error.code === "UNAUTHORIZED" || error.code === "WRONG_NODE") {
+      dropToken(); // expired, or the room moved to another node: the next try fetches a new one
       return { outcome: "retry", error };
     }
     if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };
