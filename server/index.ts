@@ -13,7 +13,7 @@ import { startSignaling, SFU_STATS_PATH } from "./app";
 import { WorkerPool } from "./sfu/worker-pool";
 import { ensureDatabaseMigrated } from "./db-migrate";
 import { closeStaleSessions, createHistoryObserver } from "./history";
-import { NodeServices } from "./cluster/node-services";
+import { HISTORY_ADOPTION_GRACE_MS, NodeServices } from "./cluster/node-services";
 import { followClusterEvents } from "./cluster/room-events";
 import { metrics } from "./metrics";
 import { createOpsHandler, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, type NodeLifecycle } from "./ops/ops-http";
@@ -124,7 +124,13 @@ async function main(): Promise<void> {
     else void nextUpgrade(req, socket, head).catch(() => socket.destroy());
   };
 
-  const observer = await createHistoryObserver({ logger: log, nodeId: config.nodeId, staleNodeIds: await node.staleNodeIds() });
+  const observer = await createHistoryObserver({
+    logger: log,
+    nodeId: config.nodeId,
+    staleNodeIds: await node.staleNodeIds(),
+    adoptable: node.adoptable,
+    adoptionGraceMs: HISTORY_ADOPTION_GRACE_MS,
+  });
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
   const signaling = await startSignaling({
     httpServer: server,
@@ -146,11 +152,16 @@ async function main(): Promise<void> {
     });
   });
   server.on("error", (err) => log.error({ err }, "http server error"));
-  // Several nodes: join the registry now that this node can serve (a dead node's history
-  // rows are closed by whichever node declares it dead).
-  await node.startNode(signaling.registry, async (deadId) => {
-    const closed = await closeStaleSessions(prisma, { nodeIds: [deadId] });
-    log.info({ dead: deadId, ...closed }, "closed the history rows of a dead node");
+  // Several nodes: join the registry now that this node can serve. A dead node's history
+  // rows wait HISTORY_ADOPTION_GRACE_MS for its rooms to continue them on another node;
+  // the node that declared it dead closes what is left.
+  await node.startNode(signaling.registry, (deadId) => {
+    setTimeout(() => {
+      closeStaleSessions(prisma, { nodeIds: [deadId] }).then(
+        (closed) => log.info({ dead: deadId, ...closed }, "closed the history rows a dead node left"),
+        (err: unknown) => log.error({ err, dead: deadId }, "closing a dead node's history rows failed"),
+      );
+    }, HISTORY_ADOPTION_GRACE_MS).unref();
   });
   lifecycle = "ready";
 

@@ -13,6 +13,8 @@ import { ClusterNode, type LocalRooms } from "./cluster-node";
 
 /** A placement made for a join token holds this long until its node refreshes it. */
 export const PLACEMENT_TTL_MS = 60_000;
+/** A dead node's open history rows wait this long for their rooms to be continued elsewhere. */
+export const HISTORY_ADOPTION_GRACE_MS = 60_000;
 
 export type NodeConfig = Pick<
   Config,
@@ -63,6 +65,20 @@ export class NodeServices {
     if (!this.config.clustered) return undefined;
     const dead = await this.state.nodes.dead();
     return [this.config.nodeId, ...dead.filter((id) => id !== this.config.nodeId)];
+  }
+
+  /**
+   * Several nodes: may this node continue an open meeting session hosted by `nodeId`? Yes
+   * for its own previous run and for nodes that are not live (dead, or gone). Undefined
+   * with one node (every start begins new sessions, as before).
+   */
+  get adoptable(): ((nodeId: string | null) => Promise<boolean>) | undefined {
+    if (!this.config.clustered) return undefined;
+    return async (nodeId) => {
+      if (nodeId === null) return false;
+      if (nodeId === this.config.nodeId) return true;
+      return !(await this.state.nodes.live()).some((n) => n.id === nodeId);
+    };
   }
 
   /** Several nodes: register and start heartbeating (call once the server listens). */

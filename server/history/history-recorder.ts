@@ -28,6 +28,7 @@ import {
   type Presence,
   type QualityAccumulator,
 } from "./bookkeeping";
+import { adoptOpenSession, closeAbsentAttendances, reuseOpenAttendance, type AdoptablePredicate } from "./session-adoption";
 
 /** What the recorder needs from a peer (the identity from its join token); ObservedPeer fits. */
 export interface HistoryPeer {
@@ -51,6 +52,13 @@ export interface HistoryRecorderOptions {
   db: Db;
   /** This server's node id, stored on the sessions it opens (per-node crash close). */
   nodeId?: string;
+  /**
+   * Several nodes: an open session of the meeting left by a node that is gone may be
+   * continued (./session-adoption.ts). Unset: every room start opens a new session.
+   */
+  adoptable?: AdoptablePredicate;
+  /** In an adopted session, participants not back after this are closed (default 60 s). */
+  adoptionGraceMs?: number;
   logger?: HistoryLogger;
   /** Quality flush period (default 10 s). */
   flushIntervalMs?: number;
@@ -76,6 +84,8 @@ interface SessionRecord {
   sessionId: string | null;
   /** The session could not be created: nothing more is written for it. */
   failed: boolean;
+  /** Continues a session a dead node (or this node's previous run) left open. */
+  adopted: boolean;
   presence: Presence;
   participants: Map<string, Participant>;
   /** peer id -> participantKey (for quality samples). */
@@ -95,6 +105,8 @@ function isForeignKeyError(e: unknown): boolean {
 export class HistoryRecorder implements RoomObserver {
   private readonly db: Db;
   private readonly nodeId: string | null;
+  private readonly adoptable: AdoptablePredicate | null;
+  private readonly adoptionGraceMs: number;
   private readonly log: HistoryLogger;
   private readonly now: () => Date;
   private readonly rooms = new Map<string, SessionRecord>();
@@ -104,6 +116,8 @@ export class HistoryRecorder implements RoomObserver {
   constructor(opts: HistoryRecorderOptions) {
     this.db = opts.db;
     this.nodeId = opts.nodeId ?? null;
+    this.adoptable = opts.adoptable ?? null;
+    this.adoptionGraceMs = opts.adoptionGraceMs ?? 60_000;
     this.log = opts.logger ?? serverLogger.child({ component: "history" });
     this.now = opts.now ?? (() => new Date());
     if (opts.timers !== false) {
@@ -140,7 +154,8 @@ export class HistoryRecorder implements RoomObserver {
         if (out.peakChanged && !out.roomWasEmpty) {
           await this.db.meetingSession.update({
             where: { id: rec!.sessionId! },
-            data: { peakParticipants: peak, lastSeenAt: at },
+            // an adopted session may already have had a higher peak (set when it was adopted)
+            data: { peakParticipants: Math.max(peak, rec!.presence.peak), lastSeenAt: at },
           });
         }
       });
@@ -259,6 +274,7 @@ export class HistoryRecorder implements RoomObserver {
       meetingId,
       sessionId: null,
       failed: false,
+      adopted: false,
       presence: newPresence(),
       participants: new Map(),
       peers: new Map(),
@@ -279,6 +295,24 @@ export class HistoryRecorder implements RoomObserver {
   }
 
   private async openSession(rec: SessionRecord, at: Date): Promise<void> {
+    if (this.adoptable) {
+      const adopted = await adoptOpenSession(this.db, rec.meetingId, this.nodeId, this.adoptable, at);
+      if (adopted) {
+        rec.sessionId = adopted.id;
+        rec.adopted = true;
+        // the peak so far counts: this node only saw people since the room came back
+        rec.presence.peak = Math.max(rec.presence.peak, adopted.peakParticipants);
+        this.log.info({ roomId: rec.roomId, sessionId: adopted.id }, "history: continuing the session a node left open");
+        const timer = setTimeout(() => {
+          if (this.rooms.get(rec.roomId) !== rec) return; // ended meanwhile: endSession closed everything
+          this.enqueue(rec, "close absent attendances", async () => {
+            await closeAbsentAttendances(this.db, adopted.id, [...rec.participants.keys()]);
+          });
+        }, this.adoptionGraceMs);
+        timer.unref();
+        return;
+      }
+    }
     try {
       const s = await this.db.meetingSession.create({
         data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1, nodeId: this.nodeId },
@@ -301,6 +335,13 @@ export class HistoryRecorder implements RoomObserver {
       joinedAt: at,
       lastSeenAt: at,
     };
+    if (rec.adopted) {
+      const reused = await reuseOpenAttendance(this.db, rec.sessionId!, peer.participantKey, at);
+      if (reused) {
+        p.attendanceId = reused;
+        return;
+      }
+    }
     let row: { id: string };
     try {
       row = await this.db.attendance.create({ data, select: { id: true } });

@@ -62,5 +62,53 @@ for (const backend of testBackends) {
       assert.deepEqual(await closeStaleSessions(t.db), { sessions: 1, attendances: 2 });
       assert.equal(await t.db.meetingSession.count({ where: { endedAt: null } }), 0);
     });
+
+    test("a room continued on another node after its node died keeps one session and one attendance per person", async () => {
+      const dead = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n1", timers: false });
+      const m = meetingIds[0];
+      dead.peerJoined(m, peer(m, "ana"));
+      dead.peerJoined(m, peer(m, "ben"));
+      dead.peerJoined(m, peer(m, "cleo"));
+      await dead.idle();
+      dead.stopTimers(); // n1 is SIGKILLed: nothing more from it
+
+      const alive = new HistoryRecorder({
+        db: t.db,
+        logger: quiet,
+        nodeId: "n2",
+        timers: false,
+        adoptable: (nodeId) => nodeId === "n1", // n1 is not live any more
+        adoptionGraceMs: 100,
+      });
+      alive.peerJoined(m, peer(m, "ana")); // ana and ben rejoin on n2; cleo never comes back
+      alive.peerJoined(m, peer(m, "ben"));
+      await alive.idle();
+      const sessions = await t.db.meetingSession.findMany({ where: { meetingId: m } });
+      assert.equal(sessions.length, 1, "one session");
+      assert.equal(sessions[0].nodeId, "n2", "now hosted by n2");
+      assert.equal(sessions[0].endedAt, null);
+      assert.equal(sessions[0].peakParticipants, 3, "the peak before the death counts");
+      const rows = await t.db.attendance.findMany({ where: { sessionId: sessions[0].id }, orderBy: { participantKey: "asc" } });
+      assert.deepEqual(rows.map((r) => r.participantKey), ["ana", "ben", "cleo"], "one attendance per person");
+
+      // after the grace period, whoever did not come back has left at their last sign of life
+      const until = Date.now() + 3000;
+      while ((await t.db.attendance.count({ where: { participantKey: "cleo", leftAt: null } })) > 0) {
+        assert.ok(Date.now() < until, "cleo's attendance closed after the grace period");
+        await new Promise((r) => setTimeout(r, 20));
+        await alive.idle();
+      }
+      assert.equal(await t.db.attendance.count({ where: { leftAt: null } }), 2, "ana and ben are still in");
+
+      // a node that is still live keeps its session: nobody else adopts it
+      const live = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n3", timers: false, adoptable: () => false });
+      const m2 = meetingIds[1];
+      live.peerJoined(m2, peer(m2, "dan"));
+      await live.idle();
+      const other = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n4", timers: false, adoptable: (id) => id !== "n3" });
+      other.peerJoined(m2, peer(m2, "eve"));
+      await other.idle();
+      assert.equal(await t.db.meetingSession.count({ where: { meetingId: m2 } }), 2);
+    });
   });
 }
