@@ -196,7 +196,7 @@ export const envSchema = z
     NODE_PUBLIC_URL: httpUrlVar("NODE_PUBLIC_URL"),
     NODE_HEARTBEAT_MS: intVar("NODE_HEARTBEAT_MS", 1000, 100, 60_000),
     /** A node whose heartbeat is older than this is declared dead and its rooms re-placed. */
-    NODE_DEAD_AFTER_MS: intVar("NODE_DEAD_AFTER_MS", 4000, 300, 600_000),
+    NODE_DEAD_AFTER_MS: intVar("NODE_DEAD_AFTER_MS", 3000, 300, 600_000),
     // ---- TURN (coturn with use-auth-secret; TURN REST credentials)
     TURN_URLS: listVar("TURN_URLS", (v) =>
       turnUrlRe.test(v) ? null : `"${v}" is not a turn:/turns:/stun: URL (e.g. turn:turn.example.org:3478?transport=udp)`,

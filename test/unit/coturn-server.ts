@@ -5,13 +5,13 @@
 //
 // CLI: `tsx test/unit/coturn-server.ts` starts one, prints TURN_URLS / TURN_SECRET, stops on
 // Ctrl-C / SIGTERM.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import dgram from "node:dgram";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveFromCli, spawnService } from "./service-process";
 import { TurnClient } from "./turn-client";
 
 export const TURNSERVER_BIN = "/usr/bin/turnserver";
@@ -86,21 +86,7 @@ export async function startCoturn(options: { host?: string; relayHost?: string; 
   const confFile = join(dir, "turnserver.conf");
   writeFileSync(confFile, conf + "\n");
 
-  const child: ChildProcess = spawn(TURNSERVER_BIN, ["-c", confFile], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  child.stderr!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { child, log, stop } = spawnService(TURNSERVER_BIN, ["-c", confFile], { cwd: dir, dir });
 
   // Ready = answers a STUN Binding request on its port.
   const probe = new TurnClient(host, port);
@@ -108,12 +94,12 @@ export async function startCoturn(options: { host?: string; relayHost?: string; 
   const deadline = Date.now() + 15_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`turnserver exited (${child.exitCode}):\n${output}`);
+      if (child.exitCode !== null) throw new Error(`turnserver exited (${child.exitCode}):\n${log()}`);
       try {
         await probe.binding(300);
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`turnserver did not answer on ${host}:${port}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`turnserver did not answer on ${host}:${port}:\n${log()}`);
       }
     }
   } catch (err) {
@@ -129,28 +115,11 @@ export async function startCoturn(options: { host?: string; relayHost?: string; 
     secret,
     realm,
     urls: [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`],
-    log: () => output,
+    log,
     stop,
   };
 }
 
 if (process.argv[1] && /coturn-server\.ts$/.test(process.argv[1])) {
-  // Make sure a stray turnserver is not left behind: check the binary works at all.
-  const v = spawnSync(TURNSERVER_BIN, ["--version"], { encoding: "utf8" });
-  if (v.status !== 0) {
-    console.error(`cannot run ${TURNSERVER_BIN}`);
-    process.exit(1);
-  }
-  startCoturn().then(
-    (c) => {
-      console.log(`TURN_URLS=${c.urls.join(",")}\nTURN_SECRET=${c.secret}`);
-      const quit = () => void c.stop().then(() => process.exit(0));
-      process.on("SIGINT", quit);
-      process.on("SIGTERM", quit);
-    },
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
-  );
+  serveFromCli(() => startCoturn(), (c) => `TURN_URLS=${c.urls.join(",")}\nTURN_SECRET=${c.secret}`);
 }

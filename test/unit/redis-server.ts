@@ -2,11 +2,11 @@
 // temp dir, no persistence (--save "" --appendonly no). Also used by the multi-node e2e.
 //
 // CLI: `tsx test/unit/redis-server.ts` starts one, prints REDIS_URL, stops on Ctrl-C / SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveFromCli, spawnService } from "./service-process";
 
 export const REDIS_SERVER_BIN = "/usr/bin/redis-server";
 
@@ -55,46 +55,22 @@ export async function startRedis(): Promise<RedisServer> {
   if (!redisInstalled()) throw new Error(`${REDIS_SERVER_BIN} not found: apt-get install redis-server`);
   const dir = mkdtempSync(join(tmpdir(), "meet-redis-"));
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const { child, log, stop } = spawnService(
     REDIS_SERVER_BIN,
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: dir, dir },
   );
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-10_000)));
-  child.stderr!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-10_000)));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   const deadline = Date.now() + 10_000;
   while (!(await ping(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`redis-server did not start on port ${port}:\n${output}`);
+      throw new Error(`redis-server did not start on port ${port}:\n${log()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, log: () => output, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, log, stop };
 }
 
 if (process.argv[1] && /redis-server\.ts$/.test(process.argv[1])) {
-  startRedis().then(
-    (r) => {
-      console.log(`REDIS_URL=${r.url}`);
-      const quit = () => void r.stop().then(() => process.exit(0));
-      process.on("SIGINT", quit);
-      process.on("SIGTERM", quit);
-    },
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
-  );
+  serveFromCli(() => startRedis(), (r) => `REDIS_URL=${r.url}`);
 }
