@@ -94,6 +94,8 @@ export class RoomSession {
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
+  /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
+  private unreachable: string | null = null;
   /** The browser reported a network change since the socket was lost: every path is suspect. */
   private networkChanged = false;
 
@@ -282,9 +284,11 @@ export class RoomSession {
         displayName: this.state.displayName.trim() || undefined,
         inviteToken: this.opts.inviteToken,
         rejoinTicket: this.rejoinTicket ?? undefined,
+        unreachable: this.unreachable ?? undefined,
       })
         .then((t) => {
           this.token = t;
+          this.unreachable = null;
           // Signed-in users: prefill the name the server knows, unless one was typed.
           if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
             this.patch({ displayName: t.name });
@@ -467,8 +471,12 @@ export class RoomSession {
       old?.close(CLOSE_CODES.clientReconnecting);
       await client.connect(RECONNECT_CONNECT_TIMEOUT_MS);
     } catch (error) {
-      // The room may have moved to another node: the next try asks the site again.
-      if (this.token?.signalingUrl) this.token = null;
+      // The room may have moved to another node: the next try asks the site again, saying
+      // which node it could not reach.
+      if (this.token?.signalingUrl) {
+        this.unreachable = this.token.signalingUrl;
+        this.token = null;
+      }
       return { outcome: "retry", error };
     }
     try {

@@ -41,11 +41,28 @@ function result(node: { id: string; publicUrl: string }): RoomPlacementResult {
   return { nodeId: node.id, publicUrl: node.publicUrl, signalingUrl: signalingUrlOf(node.publicUrl) };
 }
 
-/** Places `roomId` (or finds where it is). Needs a clustered context. Throws if the store is unreachable. */
-export async function placeRoom(ctx: ClusterContext, roomId: string): Promise<RoomPlacementResult> {
+/**
+ * A client could not reach `host`, and its heartbeat is late (missed at least one beat):
+ * treat it as dead now instead of waiting for its registry entry to expire. The late
+ * heartbeat is required, so a client cannot move a room off a healthy node.
+ */
+export function confirmedUnreachable(host: NodeInfo, unreachable: string | undefined, heartbeatMs: number, now = Date.now()): boolean {
+  return unreachable === signalingUrlOf(host.publicUrl) && now - host.heartbeatAt > 1.5 * heartbeatMs;
+}
+
+/**
+ * Places `roomId` (or finds where it is). Needs a clustered context. Throws if the store is
+ * unreachable. `unreachable`: the signaling URL the asking client failed to connect to.
+ */
+export async function placeRoom(
+  ctx: ClusterContext,
+  roomId: string,
+  options: { unreachable?: string } = {},
+): Promise<RoomPlacementResult> {
   const { state } = ctx;
   const self = { id: ctx.nodeId, publicUrl: ctx.publicUrl ?? "" };
-  const [current, live] = await Promise.all([state.placement.get(roomId), state.nodes.live()]);
+  const [current, registered] = await Promise.all([state.placement.get(roomId), state.nodes.live()]);
+  const live = registered.filter((n) => !confirmedUnreachable(n, options.unreachable, ctx.heartbeatMs));
   const byId = new Map(live.map((n) => [n.id, n]));
   if (current !== null) {
     const host = byId.get(current);

@@ -14,6 +14,8 @@ export type ClusterContext = {
   publicUrl?: string;
   /** How long a placement made for a join token lasts until its node refreshes it. */
   placementTtlMs: number;
+  /** NODE_HEARTBEAT_MS (a node whose heartbeat is this late has missed a beat). */
+  heartbeatMs: number;
 };
 
 const slot = globalThis as unknown as { __meetCluster?: ClusterContext };

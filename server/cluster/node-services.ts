@@ -45,6 +45,7 @@ export class NodeServices {
       clustered: config.clustered,
       publicUrl: config.NODE_PUBLIC_URL,
       placementTtlMs: PLACEMENT_TTL_MS,
+      heartbeatMs: config.NODE_HEARTBEAT_MS,
     };
     installClusterContext(context);
     const admission = createAdmission({

@@ -46,7 +46,7 @@ async function startNode(id: string): Promise<TestNode> {
     services: { admission, iceServers: (key) => iceServersFor(TURN, key) },
   });
   const publicUrl = `http://127.0.0.1:${server.port}`;
-  const ctx: ClusterContext = { state, nodeId: id, clustered: true, publicUrl, placementTtlMs: 60_000 };
+  const ctx: ClusterContext = { state, nodeId: id, clustered: true, publicUrl, placementTtlMs: 60_000, heartbeatMs: HEARTBEAT_MS };
   const deaths: string[] = [];
   const node = new ClusterNode({
     state,
@@ -219,6 +219,27 @@ describe("several nodes on one Redis", { skip }, () => {
     await host.node.tick();
     const closed = await c.closed;
     assert.match(closed.reason, /moved to another node/);
+  });
+
+  test("a client that cannot reach a node whose heartbeat is late moves the room at once", async () => {
+    // node-z: registered (its entry has not expired yet) and hosting the room
+    const z = (heartbeatAt: number) =>
+      a.state.nodes.heartbeat({ id: "node-z", publicUrl: "http://127.0.0.1:9", state: "ready", peers: 0, rooms: 0, startedAt: 0, heartbeatAt }, 60_000);
+    const zUrl = "ws://127.0.0.1:9/ws";
+    await z(Date.now());
+    await a.state.placement.claim("meeting-9", "node-z", 60_000);
+    // a healthy host (fresh heartbeat): the hint alone changes nothing
+    assert.equal((await placeRoom(b.ctx, "meeting-9", { unreachable: zUrl })).nodeId, "node-z");
+    // its heartbeat is late (it hangs, or died a moment ago): without the hint it stays...
+    await z(Date.now() - 10 * HEARTBEAT_MS);
+    assert.equal((await placeRoom(b.ctx, "meeting-9")).nodeId, "node-z");
+    // ...a hint naming another URL is ignored...
+    assert.equal((await placeRoom(b.ctx, "meeting-9", { unreachable: "ws://elsewhere/ws" })).nodeId, "node-z");
+    // ...and the hint of a client that could not reach it moves the room now
+    const moved = await placeRoom(b.ctx, "meeting-9", { unreachable: zUrl });
+    assert.ok(moved.nodeId === "node-a" || moved.nodeId === "node-b", moved.nodeId);
+    assert.equal(await a.state.placement.get("meeting-9"), moved.nodeId);
+    await a.state.nodes.remove("node-z");
   });
 
   test("a draining node gets no new rooms", async () => {

@@ -1,8 +1,10 @@
-// POST /api/rooms/[roomId]/join-token  {displayName?, inviteToken?}
+// POST /api/rooms/[roomId]/join-token  {displayName?, inviteToken?, rejoinTicket?, unreachable?}
 //   -> {token, expiresAt, host, guest, signalingUrl?}
 // Access rules live in lib/rooms/join-access.ts; errors are {error: {code, message}}.
 // With several nodes (REDIS_URL) the room is placed on a node here (lib/cluster/placement.ts):
 // the token names that node and `signalingUrl` says where to open the signaling socket.
+// `unreachable` (a reconnecting client's hint: the signaling URL it could not reach) lets a
+// node whose heartbeat is already late count as dead at once (lib/cluster/placement.ts).
 // One node: no `signalingUrl` (the client uses its own origin's /ws).
 import { getCurrentUser } from "@/lib/auth/session";
 import { signJoinToken } from "@/lib/auth/join-token";
@@ -10,6 +12,7 @@ import { ensureAuthSecret } from "@/lib/auth/secret";
 import { placeRoom, type RoomPlacementResult } from "@/lib/cluster/placement";
 import { clusterContext } from "@/lib/shared-state/process";
 import { prisma } from "@/lib/db";
+import { z } from "zod";
 import { resolveJoinAccess } from "@/lib/rooms/join-access";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +39,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ roomId: string
   let placement: RoomPlacementResult | null = null;
   if (cluster?.clustered) {
     try {
-      placement = await placeRoom(cluster, access.claims.room);
+      const hint = z.object({ unreachable: z.string().max(512).optional() }).safeParse(body);
+      placement = await placeRoom(cluster, access.claims.room, { unreachable: hint.success ? hint.data.unreachable : undefined });
     } catch (err) {
       console.error("[join-token] cannot place the room:", (err as Error).message);
       return Response.json(
