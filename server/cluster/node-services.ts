@@ -70,15 +70,17 @@ export class NodeServices {
 
   /**
    * Several nodes: may this node continue an open meeting session hosted by `nodeId`? Yes
-   * for its own previous run and for nodes that are not live (dead, or gone). Undefined
-   * with one node (every start begins new sessions, as before).
+   * for its own previous run and for nodes that are not live (dead, gone, or late with their
+   * heartbeat: the room only comes here once its node was given up). Undefined with one
+   * node (every start begins new sessions, as before).
    */
   get adoptable(): ((nodeId: string | null) => Promise<boolean>) | undefined {
     if (!this.config.clustered) return undefined;
     return async (nodeId) => {
       if (nodeId === null) return false;
       if (nodeId === this.config.nodeId) return true;
-      return !(await this.state.nodes.live()).some((n) => n.id === nodeId);
+      const host = (await this.state.nodes.live()).find((n) => n.id === nodeId);
+      return !host || Date.now() - host.heartbeatAt > 1.5 * this.config.NODE_HEARTBEAT_MS;
     };
   }
 

@@ -368,10 +368,13 @@ export class HistoryRecorder implements RoomObserver {
     const peak = rec.presence.peak;
     this.enqueue(rec, "end session", async () => {
       if (!rec.sessionId) return;
-      await this.db.meetingSession.update({
-        where: { id: rec.sessionId },
+      // Only while it is still ours: another node may have continued it (this node was
+      // taken for dead and its room moved there).
+      const { count } = await this.db.meetingSession.updateMany({
+        where: { id: rec.sessionId, ...(this.nodeId !== null ? { nodeId: this.nodeId } : {}) },
         data: { endedAt: at, lastSeenAt: at, peakParticipants: peak },
       });
+      if (count === 0) return;
       // Belt and braces: nothing of an ended session stays open.
       await this.db.attendance.updateMany({
         where: { sessionId: rec.sessionId, leftAt: null },

@@ -100,6 +100,13 @@ for (const backend of testBackends) {
       }
       assert.equal(await t.db.attendance.count({ where: { leftAt: null } }), 2, "ana and ben are still in");
 
+      // n1 was only late, not dead: when it closes its copy of the room, the session n2
+      // continues stays open
+      dead.roomClosed(m);
+      await dead.idle();
+      assert.equal((await t.db.meetingSession.findFirstOrThrow({ where: { meetingId: m } })).endedAt, null);
+      assert.equal(await t.db.attendance.count({ where: { leftAt: null } }), 2);
+
       // a node that is still live keeps its session: nobody else adopts it
       const live = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n3", timers: false, adoptable: () => false });
       const m2 = meetingIds[1];
