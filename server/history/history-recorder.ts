@@ -356,8 +356,9 @@ export class HistoryRecorder implements RoomObserver {
   private async closeAttendance(p: Participant, at: Date): Promise<void> {
     if (!p.attendanceId) return;
     p.dirty = false;
-    await this.db.attendance.update({
-      where: { id: p.attendanceId },
+    // (not when another node has taken the session over: the person is there now)
+    await this.db.attendance.updateMany({
+      where: { id: p.attendanceId, ...(this.nodeId !== null ? { session: { nodeId: this.nodeId } } : {}) },
       data: { leftAt: at, lastSeenAt: at, ...qualitySummary(p.quality) },
     });
   }
