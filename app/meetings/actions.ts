@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db";
-import { announceMeetingEnded } from "@/lib/cluster/meeting-ended";
+import { announceMeetingEnded } from "@/lib/cluster/revocation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/auth/schemas";
 import { meetingFormDataToObject, meetingFormSchema } from "@/lib/meetings/schema";

@@ -24,7 +24,7 @@ export type AdmissionOptions = {
   logger: Logger;
 };
 
-/** Deny-list ids a token is refused under (see lib/cluster/meeting-ended.ts). */
+/** Deny-list ids a token is refused under (see lib/cluster/revocation.ts). */
 export function denyListIds(t: { jti: string; claims: JoinTokenClaims }): string[] {
   return [`jti:${t.jti}`, ...(t.claims.mid ? [`mid:${t.claims.mid}`] : [])];
 }

@@ -11,6 +11,7 @@ import type { types as ms } from "mediasoup";
 import { CLOSE_CODES, type ParsedRequest, type PeerQuality, type ResponseData } from "../../lib/signaling/protocol";
 import { signRejoinTicket } from "../../lib/rooms/rejoin-ticket";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import type { Peer, PeerSink } from "./peer";
@@ -123,6 +124,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!peer.joined) return this.removePeer(peer);
     if (!peer.connected) return;
     peer.detach();
+    metrics().reconnects.inc();
     this.log.info({ peer: peer.id, graceMs: this.reconnectGraceMs }, "peer socket lost; keeping it for its grace period");
     for (const other of this.others(peer)) other.notify("peerReconnecting", { peerId: peer.id });
     notifyObserver(this.observer, this.log, "peerReconnecting", this.roomId, peer);
@@ -151,6 +153,7 @@ export class Room extends EventEmitter<RoomEvents> {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
     }
+    metrics().resumes.inc();
     this.log.info({ peer: p.id, transports: p.transports.size }, "peer resumed");
     return {
       peer: p,

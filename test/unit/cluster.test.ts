@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import pino from "pino";
 import { signJoinToken, newGuestParticipantKey } from "@/lib/auth/join-token";
-import { announceMeetingEnded } from "@/lib/cluster/meeting-ended";
+import { announceMeetingEnded, revokeJoinToken } from "@/lib/cluster/revocation";
 import { placeRoom } from "@/lib/cluster/placement";
 import { installClusterContext, uninstallClusterContext, type ClusterContext } from "@/lib/shared-state/process";
 import { createRedisSharedState } from "@/lib/shared-state/redis";
@@ -169,6 +169,23 @@ describe("several nodes on one Redis", { skip }, () => {
     const refused = await again.fails("getRouterRtpCapabilities", { roomId: "meeting-6", token: t }, "UNAUTHORIZED");
     assert.match(refused.error!.message, /ended/);
     await again.close();
+  });
+
+  test("a revoked join token is refused on every node; other tokens still work", async () => {
+    const placement = await placeRoom(a.ctx, "meeting-10");
+    const host = byId(placement.nodeId);
+    const revoked = await signJoinToken({ room: "meeting-10", sub: "guest:x", name: "X", host: false, guest: true, node: placement.nodeId });
+    installClusterContext(host === a ? b.ctx : a.ctx); // revoked through the other node
+    try {
+      await revokeJoinToken(revoked.jti, revoked.expiresAt);
+    } finally {
+      uninstallClusterContext();
+    }
+    const c = await TestClient.connect(host.server.wsUrl);
+    const refused = await c.fails("getRouterRtpCapabilities", { roomId: "meeting-10", token: revoked.token }, "UNAUTHORIZED");
+    assert.match(refused.error!.message, /revoked/);
+    await c.ok("getRouterRtpCapabilities", { roomId: "meeting-10", token: await token("meeting-10", placement) });
+    await c.close();
   });
 
   test("a node whose heartbeats stop is declared dead; its rooms move to a live node", async () => {
