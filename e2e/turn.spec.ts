@@ -50,7 +50,9 @@ test.describe("TURN for a peer that cannot reach the media address", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     net = createTurnNetns();
-    turn = await startCoturn({ host: net.hostIp });
+    // coturn answers on the link the namespace reaches, and relays from the media network
+    // (the SFU replies to the relay address from the address it announces)
+    turn = await startCoturn({ host: net.hostIp, relayHost: net.mediaIp });
     dbDir = mkdtempSync(path.join(tmpdir(), "meet-turn-e2e-"));
     server = await spawnAppServer("turn-node", {
       LISTEN_IP: "0.0.0.0", // pages on 127.0.0.1 (host) and the veth address (namespace)
