@@ -195,6 +195,8 @@ export const envSchema = z
     /** Where browsers reach this node's pages and /ws (required with REDIS_URL). */
     NODE_PUBLIC_URL: httpUrlVar("NODE_PUBLIC_URL"),
     NODE_HEARTBEAT_MS: intVar("NODE_HEARTBEAT_MS", 1000, 100, 60_000),
+    /** Joined peers one node takes; beyond, a room's new participants go to another node (cascade). 0: no limit. */
+    NODE_MAX_PEERS: intVar("NODE_MAX_PEERS", 0, 0, 100_000),
     /** A node whose heartbeat is older than this is declared dead and its rooms re-placed. */
     NODE_DEAD_AFTER_MS: intVar("NODE_DEAD_AFTER_MS", 3000, 300, 600_000),
     // ---- TURN (coturn with use-auth-secret; TURN REST credentials)

@@ -15,6 +15,9 @@ import { ensureDatabaseMigrated } from "./db-migrate";
 import { closeStaleSessions, createHistoryObserver } from "./history";
 import { HISTORY_ADOPTION_GRACE_MS, NodeServices } from "./cluster/node-services";
 import { followClusterEvents } from "./cluster/room-events";
+import { Cascade } from "./cluster/cascade";
+import { combineObservers } from "./rooms/combined-observer";
+import type { RoomObserver } from "./rooms/room-observer";
 import { metrics } from "./metrics";
 import { createOpsHandler, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, type NodeLifecycle } from "./ops/ops-http";
 import { prisma } from "../lib/db";
@@ -132,16 +135,36 @@ async function main(): Promise<void> {
     adoptionGraceMs: HISTORY_ADOPTION_GRACE_MS,
   });
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
+  // Several nodes: rooms may span nodes (server/cluster/cascade.ts); it needs the registry,
+  // which needs the observer: bound once the registry exists.
+  let cascade: Cascade | null = null;
+  const cascadeObserver: RoomObserver = {
+    peerJoined: (r, p) => cascade?.peerJoined(r, p),
+    peerLeft: (r, p) => cascade?.peerLeft(r, p),
+    qualitySample: () => {},
+    roomClosed: (r) => cascade?.roomClosed(r),
+  };
   const signaling = await startSignaling({
     httpServer: server,
     config,
     pool,
-    observer,
+    observer: config.clustered ? combineObservers(log, observer, cascadeObserver) : observer,
     logger: log,
     onOtherUpgrade,
     services: { admission: node.admission, iceServers: (participantKey) => iceServersFor(turn, participantKey) },
     isSiteOrigin: (origin) => node.clusterNode?.isNodeOrigin(origin) ?? false,
   });
+  if (config.clustered) {
+    cascade = new Cascade({
+      state: node.state,
+      nodeId: config.nodeId,
+      registry: signaling.registry,
+      listenIp: config.LISTEN_IP,
+      announcedAddress: config.ANNOUNCED_ADDRESS,
+      logger: log,
+    });
+    cascade.start();
+  }
   const stopFollowingEvents = followClusterEvents({ events: node.state.events, rooms: signaling.registry, nodeId: config.nodeId, logger: log });
 
   await new Promise<void>((resolve, reject) => {
@@ -162,7 +185,7 @@ async function main(): Promise<void> {
         (err: unknown) => log.error({ err, dead: deadId }, "closing a dead node's history rows failed"),
       );
     }, HISTORY_ADOPTION_GRACE_MS).unref();
-  });
+  }, (live) => cascade?.tick(live) ?? Promise.resolve());
   lifecycle = "ready";
 
   const scheme = config.https ? "https" : "http";
@@ -201,6 +224,7 @@ async function main(): Promise<void> {
         await node.drain(); // no new rooms placed here
         await signaling.close();
         stopFollowingEvents();
+        cascade?.stop();
         await observer.shutdown(); // ends open meeting sessions, flushes pending writes
         await node.close(); // releases this node's rooms, leaves the registry, closes Redis
         pool.close();

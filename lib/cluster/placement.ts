@@ -80,3 +80,34 @@ export async function placeRoom(
   const host = byId.get(winner) ?? (await state.nodes.live()).find((n) => n.id === winner);
   return result(host ?? self);
 }
+
+/** A participant's node holds this long in the room's edge list until that node refreshes it. */
+export const EDGE_TTL_MS = 60_000;
+
+/**
+ * Where one more participant of `roomId` goes: the room's home node, or — when the home has
+ * NODE_MAX_PEERS joined peers already — another node that then hosts part of the room
+ * (an edge, cascaded with the home over PipeTransports: server/cluster/cascade.ts). Edges
+ * already serving the room are preferred while they have room.
+ */
+export async function placeParticipant(
+  ctx: ClusterContext,
+  roomId: string,
+  options: { unreachable?: string } = {},
+): Promise<RoomPlacementResult & { home: string }> {
+  const home = await placeRoom(ctx, roomId, options);
+  const max = ctx.maxPeersPerNode ?? 0;
+  if (max <= 0) return { ...home, home: home.nodeId };
+  const live = (await ctx.state.nodes.live()).filter((n) => !confirmedUnreachable(n, options.unreachable, ctx.heartbeatMs));
+  const full = (n: NodeInfo) => n.peers >= max;
+  const homeInfo = live.find((n) => n.id === home.nodeId);
+  if (!homeInfo || !full(homeInfo)) return { ...home, home: home.nodeId };
+  const edges = new Set(await ctx.state.placement.edges(roomId));
+  const candidates = live.filter((n) => n.id !== home.nodeId && n.state === "ready" && !full(n));
+  const existing = candidates.filter((n) => edges.has(n.id));
+  const counts = await ctx.state.placement.roomCounts(candidates.map((n) => n.id));
+  const edge = leastLoaded(existing.length ? existing : candidates, counts);
+  if (!edge) return { ...home, home: home.nodeId }; // everyone is full: the home takes it
+  await ctx.state.placement.addEdge(roomId, edge.id, EDGE_TTL_MS);
+  return { ...result(edge), home: home.nodeId };
+}

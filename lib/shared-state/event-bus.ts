@@ -17,6 +17,8 @@ export const clusterEventSchema = z.discriminatedUnion("type", [
     participantKey: id.optional(),
     data: z.record(z.string(), z.unknown()).optional(),
   }),
+  /** Cascade control between two nodes hosting one room (server/cluster/cascade.ts); for `to` only. */
+  z.object({ type: z.literal("cascade"), to: id, roomId: id, body: z.record(z.string(), z.unknown()) }),
   /** A node was declared dead and its rooms were re-placed. */
   z.object({ type: z.literal("nodeDead"), nodeId: id, rooms: z.array(id).max(10_000) }),
 ]);

@@ -16,6 +16,8 @@ export type ClusterContext = {
   placementTtlMs: number;
   /** NODE_HEARTBEAT_MS (a node whose heartbeat is this late has missed a beat). */
   heartbeatMs: number;
+  /** NODE_MAX_PEERS: beyond this many joined peers a room's home node is full (0: never). */
+  maxPeersPerNode?: number;
 };
 
 const slot = globalThis as unknown as { __meetCluster?: ClusterContext };

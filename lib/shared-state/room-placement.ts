@@ -18,10 +18,16 @@ export interface RoomPlacementStore {
   roomsOf(nodeId: string): Promise<string[]>;
   /** Number of rooms placed on each node (for least-loaded placement). */
   roomCounts(nodeIds: readonly string[]): Promise<Map<string, number>>;
+  /** Cascade: `nodeId` also hosts participants of the room (its home node is full), for `ttlMs`. */
+  addEdge(roomId: string, nodeId: string, ttlMs: number): Promise<void>;
+  /** Nodes other than the home that host participants of the room. */
+  edges(roomId: string): Promise<string[]>;
+  removeEdge(roomId: string, nodeId: string): Promise<void>;
 }
 
 export class MemoryRoomPlacement implements RoomPlacementStore {
   private readonly rooms = new Map<string, { nodeId: string; expiresAt: number }>();
+  private readonly roomEdges = new Map<string, Map<string, number>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -74,6 +80,21 @@ export class MemoryRoomPlacement implements RoomPlacementStore {
       if (n !== null && counts.has(n)) counts.set(n, counts.get(n)! + 1);
     }
     return counts;
+  }
+
+  async addEdge(roomId: string, nodeId: string, ttlMs: number) {
+    let e = this.roomEdges.get(roomId);
+    if (!e) this.roomEdges.set(roomId, (e = new Map()));
+    e.set(nodeId, this.now() + ttlMs);
+  }
+
+  async edges(roomId: string) {
+    const now = this.now();
+    return [...(this.roomEdges.get(roomId) ?? new Map<string, number>()).entries()].filter(([, t]) => t > now).map(([n]) => n);
+  }
+
+  async removeEdge(roomId: string, nodeId: string) {
+    this.roomEdges.get(roomId)?.delete(nodeId);
   }
 }
 
@@ -161,5 +182,22 @@ export class RedisRoomPlacement implements RoomPlacementStore {
     const counts = new Map<string, number>();
     await Promise.all(nodeIds.map(async (id) => counts.set(id, (await this.roomsOf(id)).length)));
     return counts;
+  }
+
+  // `<prefix>roomedges:<roomId>`: sorted set of edge node ids, score = expiry (ms)
+  private edgeKey(roomId: string) {
+    return `${this.prefix}roomedges:${roomId}`;
+  }
+
+  async addEdge(roomId: string, nodeId: string, ttlMs: number) {
+    await this.redis.multi().zadd(this.edgeKey(roomId), Date.now() + ttlMs, nodeId).pexpire(this.edgeKey(roomId), Math.ceil(ttlMs)).exec();
+  }
+
+  async edges(roomId: string) {
+    return this.redis.zrangebyscore(this.edgeKey(roomId), Date.now(), "+inf");
+  }
+
+  async removeEdge(roomId: string, nodeId: string) {
+    await this.redis.zrem(this.edgeKey(roomId), nodeId);
   }
 }

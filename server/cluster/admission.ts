@@ -68,7 +68,16 @@ export function createAdmission(options: AdmissionOptions): Admission {
         logger.error({ err, roomId }, "cannot read the room placement");
         return fail("INTERNAL", "cannot check where this room is hosted; try again");
       }
-      if (host !== nodeId) fail("WRONG_NODE", `this room moved to another node (${host}); fetch a new join token`);
+      if (host !== nodeId) {
+        // a cascaded room: this node may host part of it (its home node was full)
+        let edge = false;
+        try {
+          edge = (await state.placement.edges(roomId)).includes(nodeId);
+        } catch (err) {
+          logger.error({ err, roomId }, "cannot read the room's nodes");
+        }
+        if (!edge) fail("WRONG_NODE", `this room moved to another node (${host}); fetch a new join token`);
+      }
       return admitted;
     },
   };

@@ -29,6 +29,8 @@ export type ClusterNodeOptions = {
   placementTtlMs: number;
   /** A node was declared dead by this node (close its history rows…). Errors are logged. */
   onNodeDead?: (nodeId: string) => Promise<void> | void;
+  /** Every heartbeat, with the live node ids (cascade links). */
+  onTick?: (liveNodes: ReadonlySet<string>) => Promise<void>;
 };
 
 export class ClusterNode {
@@ -40,6 +42,7 @@ export class ClusterNode {
   private stopped = false;
   private lastError = "";
   private nodeOrigins = new Set<string>();
+  private liveNodes = new Set<string>();
   private readonly log: Logger;
 
   constructor(private readonly o: ClusterNodeOptions) {
@@ -111,6 +114,7 @@ export class ClusterNode {
         await this.refreshOrigins();
         await this.refreshPlacements();
         await this.sweepDeadNodes();
+        await this.o.onTick?.(this.liveNodes);
         if (this.lastError) this.log.info("shared state reachable again");
         this.lastError = "";
       } catch (err) {
@@ -135,7 +139,9 @@ export class ClusterNode {
 
   private async refreshOrigins(): Promise<void> {
     const origins = new Set<string>();
-    for (const n of await this.o.state.nodes.live()) {
+    const live = await this.o.state.nodes.live();
+    this.liveNodes = new Set(live.map((n) => n.id));
+    for (const n of live) {
       try {
         origins.add(new URL(n.publicUrl).origin);
       } catch {
@@ -155,7 +161,9 @@ export class ClusterNode {
           (await state.placement.refresh(room.roomId, nodeId, placementTtlMs)) ||
           // expired (e.g. Redis restarted empty): claim it back unless someone else has it
           (await state.placement.claim(room.roomId, nodeId, placementTtlMs)) === nodeId;
-        if (!ours && !room.closed) {
+        // a cascaded room: this node hosts part of it (its home is another node)
+        const edge = !ours && (await state.placement.edges(room.roomId)).includes(nodeId);
+        if (!ours && !edge && !room.closed) {
           // Another node hosts it now (this one was declared dead): its peers rejoin there.
           this.log.warn({ roomId: room.roomId }, "room was placed on another node; closing it here");
           room.close("room moved to another node");

@@ -18,7 +18,7 @@ export const HISTORY_ADOPTION_GRACE_MS = 60_000;
 
 export type NodeConfig = Pick<
   Config,
-  "nodeId" | "clustered" | "REDIS_URL" | "NODE_PUBLIC_URL" | "NODE_HEARTBEAT_MS" | "NODE_DEAD_AFTER_MS"
+  "nodeId" | "clustered" | "REDIS_URL" | "NODE_PUBLIC_URL" | "NODE_HEARTBEAT_MS" | "NODE_DEAD_AFTER_MS" | "NODE_MAX_PEERS"
 >;
 
 export class NodeServices {
@@ -46,6 +46,7 @@ export class NodeServices {
       publicUrl: config.NODE_PUBLIC_URL,
       placementTtlMs: PLACEMENT_TTL_MS,
       heartbeatMs: config.NODE_HEARTBEAT_MS,
+      maxPeersPerNode: config.NODE_MAX_PEERS,
     };
     installClusterContext(context);
     const admission = createAdmission({
@@ -85,7 +86,11 @@ export class NodeServices {
   }
 
   /** Several nodes: register and start heartbeating (call once the server listens). */
-  async startNode(rooms: LocalRooms, onNodeDead: (nodeId: string) => Promise<void> | void): Promise<void> {
+  async startNode(
+    rooms: LocalRooms,
+    onNodeDead: (nodeId: string) => Promise<void> | void,
+    onTick?: (liveNodes: ReadonlySet<string>) => Promise<void>,
+  ): Promise<void> {
     if (!this.config.clustered) return;
     this.node = new ClusterNode({
       state: this.state,
@@ -97,6 +102,7 @@ export class NodeServices {
       deadAfterMs: this.config.NODE_DEAD_AFTER_MS,
       placementTtlMs: PLACEMENT_TTL_MS,
       onNodeDead,
+      onTick,
     });
     await this.node.start();
   }

@@ -33,6 +33,8 @@ export function followClusterEvents(options: {
       case "hostAction":
         if (options.rooms.get(event.roomId)) options.onHostAction?.(event);
         return;
+      case "cascade":
+        return; // server/cluster/cascade.ts
       case "nodeDead":
         if (from !== options.nodeId) log.info({ dead: event.nodeId, by: from, rooms: event.rooms.length }, "a node was declared dead");
         return;

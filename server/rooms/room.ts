@@ -102,6 +102,20 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.joinedPeers().filter((p) => p !== peer);
   }
 
+  /**
+   * A participant hosted on another node of a cascaded room (server/cluster/cascade.ts):
+   * joined at once, its media arrives over a PipeTransport, it is never suspended, and this
+   * node does not record it in the history (its own node does).
+   */
+  addRemotePeer(peer: Peer): void {
+    if (this.closed || this.peers.has(peer.id)) return;
+    peer.joined = true;
+    peer.joinedAt = new Date();
+    this.peers.set(peer.id, peer);
+    const info = peer.info();
+    for (const other of this.others(peer)) other.notify("peerJoined", { peer: info });
+  }
+
   /** Adds a (not yet joined) peer: pre-join warm-up. */
   bind(peer: Peer): void {
     if (this.closed) fail("INTERNAL", "room is closing; retry");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import pino from "pino";
 import { signJoinToken, newGuestParticipantKey } from "@/lib/auth/join-token";
 import { announceMeetingEnded, revokeJoinToken } from "@/lib/cluster/revocation";
-import { placeRoom } from "@/lib/cluster/placement";
+import { placeParticipant, placeRoom } from "@/lib/cluster/placement";
 import { installClusterContext, uninstallClusterContext, type ClusterContext } from "@/lib/shared-state/process";
 import { createRedisSharedState } from "@/lib/shared-state/redis";
 import type { SharedState } from "@/lib/shared-state/shared-state";
@@ -16,8 +16,9 @@ import { iceServersFor } from "@/lib/turn/credentials";
 import { createAdmission } from "@/server/cluster/admission";
 import { ClusterNode } from "@/server/cluster/cluster-node";
 import { followClusterEvents } from "@/server/cluster/room-events";
+import { Cascade } from "@/server/cluster/cascade";
 import { redisInstalled, startRedis, type RedisServer } from "./redis-server";
-import { startTestServer, TestClient, workerMissingReason, type TestServer } from "./sfu-test-helpers";
+import { audioRtpParameters, startTestServer, TestClient, workerMissingReason, type TestServer } from "./sfu-test-helpers";
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const skip = !redisInstalled() ? "redis-server is not installed (apt-get install redis-server)" : workerMissingReason() ?? false;
@@ -33,6 +34,8 @@ type TestNode = {
 };
 
 const HEARTBEAT_MS = 100;
+/** Beyond this many joined peers a node is full and a room's next participants go elsewhere. */
+const MAX_PEERS_PER_NODE = 3;
 const DEAD_AFTER_MS = 400;
 const TURN = { urls: ["turn:turn.test:3478?transport=udp"], secret: "turn-secret-for-tests" };
 
@@ -42,11 +45,28 @@ const nodes: TestNode[] = [];
 async function startNode(id: string): Promise<TestNode> {
   const state = await createRedisSharedState({ url: redis.url, nodeId: id, prefix: "cl:" });
   const admission = createAdmission({ state, nodeId: id, clustered: true, placementTtlMs: 60_000, logger });
+  let cascade: Cascade | null = null;
   const server = await startTestServer({
     services: { admission, iceServers: (key) => iceServersFor(TURN, key) },
+    observer: {
+      peerJoined: (r, p) => cascade?.peerJoined(r, p),
+      peerLeft: (r, p) => cascade?.peerLeft(r, p),
+      qualitySample: () => {},
+      roomClosed: (r) => cascade?.roomClosed(r),
+    },
   });
+  cascade = new Cascade({ state, nodeId: id, registry: server.signaling.registry, listenIp: "127.0.0.1", announcedAddress: "127.0.0.1", logger });
+  cascade.start();
   const publicUrl = `http://127.0.0.1:${server.port}`;
-  const ctx: ClusterContext = { state, nodeId: id, clustered: true, publicUrl, placementTtlMs: 60_000, heartbeatMs: HEARTBEAT_MS };
+  const ctx: ClusterContext = {
+    state,
+    nodeId: id,
+    clustered: true,
+    publicUrl,
+    placementTtlMs: 60_000,
+    heartbeatMs: HEARTBEAT_MS,
+    maxPeersPerNode: MAX_PEERS_PER_NODE,
+  };
   const deaths: string[] = [];
   const node = new ClusterNode({
     state,
@@ -58,10 +78,11 @@ async function startNode(id: string): Promise<TestNode> {
     deadAfterMs: DEAD_AFTER_MS,
     placementTtlMs: 60_000,
     onNodeDead: (dead) => void deaths.push(dead),
+    onTick: (live) => cascade!.tick(live),
   });
   await node.start();
   const stopEvents = followClusterEvents({ events: state.events, rooms: server.signaling.registry, nodeId: id, logger });
-  const n = { id, state, ctx, server, node, deaths, stopEvents };
+  const n = { id, state, ctx, server, node, deaths, stopEvents: () => (stopEvents(), cascade!.stop()) };
   nodes.push(n);
   return n;
 }
@@ -257,6 +278,51 @@ describe("several nodes on one Redis", { skip }, () => {
     assert.ok(moved.nodeId === "node-a" || moved.nodeId === "node-b", moved.nodeId);
     assert.equal(await a.state.placement.get("meeting-9"), moved.nodeId);
     await a.state.nodes.remove("node-z");
+  });
+
+  test("a room cascaded over two nodes: each side gets the other's participants and media", async () => {
+    // fill the home node: MAX_PEERS_PER_NODE joined peers there
+    const first = await placeParticipant(a.ctx, "casc-1");
+    const home = byId(first.nodeId);
+    const edgeNode = home === a ? b : a;
+    const joinAt = async (n: TestNode, name: string, roomToken: string) => {
+      const c = await TestClient.connect(n.server.wsUrl);
+      const { routerRtpCapabilities: caps } = await c.ok("getRouterRtpCapabilities", { roomId: "casc-1", token: roomToken });
+      await c.ok("createTransport", { direction: "recv" });
+      const send = await c.ok("createTransport", { direction: "send" });
+      const join = await c.ok("join", { roomId: "casc-1", token: roomToken, displayName: name, rtpCapabilities: caps });
+      return { c, send, join };
+    };
+    const homePeers = [];
+    for (let i = 0; i < MAX_PEERS_PER_NODE; i++) homePeers.push(await joinAt(home, `H${i}`, await token("casc-1", first)));
+    const h0 = homePeers[0];
+    const { producerId: homeProducer } = await h0.c.ok("produce", { transportId: h0.send.id, kind: "audio", rtpParameters: audioRtpParameters(1111), source: "mic" });
+    // the registry now says: home is full (a tick already running may have counted earlier)
+    await home.node.tick();
+    await home.node.tick();
+
+    const next = await placeParticipant(b.ctx, "casc-1");
+    assert.equal(next.nodeId, edgeNode.id, "the next participant goes to the other node");
+    assert.equal(next.home, home.id);
+    const e = await joinAt(edgeNode, "Edge", await token("casc-1", next));
+    await edgeNode.node.tick(); // links the edge's copy of the room to the home
+    // the edge participant gets the home's participants and a consumer of H0's mic
+    await e.c.waitFor("newConsumer", (d) => d.kind === "audio", 5000);
+    const names = new Set([...e.join.peers.map((p: { displayName: string }) => p.displayName), ...e.c.notifications.filter((n) => n.notification === "peerJoined").map((n) => n.data.peer.displayName)]);
+    for (let i = 0; i < MAX_PEERS_PER_NODE; i++) assert.ok(names.has(`H${i}`), `the edge participant sees H${i}`);
+    // and the other way round: the edge's mic reaches the home's participants
+    await e.c.ok("produce", { transportId: e.send.id, kind: "audio", rtpParameters: audioRtpParameters(2222), source: "mic" });
+    await h0.c.waitFor("peerJoined", (d) => d.peer.displayName === "Edge", 5000);
+    const edgeConsumer = await h0.c.waitFor("newConsumer", (d) => d.kind === "audio", 5000);
+    // pause follows across the pipe
+    await h0.c.ok("pauseProducer", { producerId: homeProducer });
+    const edgeView = await e.c.waitFor("newConsumer", (d) => d.kind === "audio");
+    await e.c.waitFor("consumerPaused", (d) => d.consumerId === edgeView.data.consumerId, 5000);
+    // the edge participant leaves: gone at the home too
+    await e.c.ok("leave", {});
+    await e.c.close();
+    await h0.c.waitFor("peerLeft", (d) => d.peerId === edgeConsumer.data.peerId, 5000);
+    for (const hp of homePeers) await hp.c.close();
   });
 
   test("a draining node gets no new rooms", async () => {

@@ -9,7 +9,7 @@
 import { getCurrentUser } from "@/lib/auth/session";
 import { signJoinToken } from "@/lib/auth/join-token";
 import { ensureAuthSecret } from "@/lib/auth/secret";
-import { placeRoom, type RoomPlacementResult } from "@/lib/cluster/placement";
+import { placeParticipant, type RoomPlacementResult } from "@/lib/cluster/placement";
 import { clusterContext } from "@/lib/shared-state/process";
 import { prisma } from "@/lib/db";
 import { z } from "zod";
@@ -40,7 +40,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ roomId: string
   if (cluster?.clustered) {
     try {
       const hint = z.object({ unreachable: z.string().max(512).optional() }).safeParse(body);
-      placement = await placeRoom(cluster, access.claims.room, { unreachable: hint.success ? hint.data.unreachable : undefined });
+      placement = await placeParticipant(cluster, access.claims.room, { unreachable: hint.success ? hint.data.unreachable : undefined });
     } catch (err) {
       console.error("[join-token] cannot place the room:", (err as Error).message);
       return Response.json(
