@@ -11,6 +11,8 @@ import { createMeetingRoom, joinRoom, newParticipantContext, type MeetingRoom } 
 
 test.describe.configure({ mode: "serial" });
 
+const MAX_PEERS_PER_NODE = 2;
+
 type P = { name: string; ctx: BrowserContext; page: Page };
 
 /** The room as seen through another node's origin (same invite, page served by `node`). */
@@ -57,7 +59,8 @@ test.describe("several nodes on Redis + PostgreSQL", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(300_000);
-    cluster = await startCluster(["node-a", "node-b"]);
+    // a node takes at most 2 joined peers of a room before the room spans another node
+    cluster = await startCluster(["node-a", "node-b"], { NODE_MAX_PEERS: String(MAX_PEERS_PER_NODE) });
   });
   test.afterAll(async () => {
     for (const p of people) await p.ctx.close().catch(() => {});
@@ -112,6 +115,37 @@ test.describe("several nodes on Redis + PostgreSQL", () => {
     expect((await nodeStats(firstHost)).joinedPeers, "the other meeting goes on").toBe(1);
     await leave(cleo, dan);
     void b;
+  });
+
+  test("a room cascaded across two nodes: the peer on the second node and those on the first decode each other", async ({ browser }) => {
+    const [a, b] = cluster.nodes;
+    void b;
+    const room = await createMeetingRoom(browser, a.baseURL);
+    const gus = await join(browser, room, a, "Gus");
+    const hana = await join(browser, room, b, "Hana");
+    people.push(gus, hana);
+    const home = await hostingNode(cluster, MAX_PEERS_PER_NODE);
+    const edge = cluster.nodes.find((n) => n !== home)!;
+    // the home's heartbeat says it is full; the next participant goes to the other node
+    await expect.poll(() => cluster.registeredPeers(home.id), { timeout: 5000 }).toBe(MAX_PEERS_PER_NODE);
+    const ivo = await join(browser, room, a, "Ivo");
+    people.push(ivo);
+    await expect.poll(async () => (await nodeStats(edge)).rooms, { timeout: 10_000 }).toBe(1);
+    const all = [gus, hana, ivo];
+    await Promise.all(
+      all.map(async (me) => {
+        await expect(cameraTiles(me.page)).toHaveCount(2, { timeout: 20_000 });
+        await expect(me.page.getByTestId("participant-count")).toHaveText("3", { timeout: 20_000 });
+        await expectRemoteVideosDecoding(me.page, all.filter((o) => o !== me).map((o) => ({ peerName: o.name })), { timeout: 20_000, label: me.name });
+      }),
+    );
+    // Ivo really is on the other node: the edge holds exactly one participant's transports
+    // (the others are there as remote peers, fed over the pipe), the home two participants'
+    const [homeStats, edgeStats] = await Promise.all([nodeStats(home), nodeStats(edge)]);
+    expect(edgeStats.transports, "edge: Ivo's send + recv transports").toBe(2);
+    expect(homeStats.transports, "home: Gus's and Hana's").toBe(4);
+    await leave(gus, hana, ivo);
+    await expect.poll(async () => (await Promise.all(cluster.nodes.map(nodeStats))).map((s) => s.rooms), { timeout: 15_000 }).toEqual([0, 0]);
   });
 
   test("SIGKILL of the node hosting a call: media flows again on the other node within 10 s", async ({ browser, request }) => {

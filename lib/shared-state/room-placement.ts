@@ -120,6 +120,14 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 return 1
 `);
+// KEYS[1] = edge set; ARGV: now, expiry, node. The key lives as long as its latest edge.
+const ADD_EDGE = new LuaScript(`
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], top[2])
+return 1
+`);
 const RELEASE = new LuaScript(`
 redis.call('SREM', KEYS[2], ARGV[2])
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -190,7 +198,7 @@ export class RedisRoomPlacement implements RoomPlacementStore {
   }
 
   async addEdge(roomId: string, nodeId: string, ttlMs: number) {
-    await this.redis.multi().zadd(this.edgeKey(roomId), Date.now() + ttlMs, nodeId).pexpire(this.edgeKey(roomId), Math.ceil(ttlMs)).exec();
+    await ADD_EDGE.run(this.redis, [this.edgeKey(roomId)], [Date.now(), Math.ceil(Date.now() + ttlMs), nodeId]);
   }
 
   async edges(roomId: string) {

@@ -83,3 +83,9 @@ test("TURN: URLs are checked, a secret is required, TTL defaults to an hour", ()
   assert.throws(() => loadConfig({ TURN_TTL_SECONDS: "10" }), /TURN_TTL_SECONDS/);
   assert.throws(() => loadConfig({ METRICS_TOKEN: "short" }), /METRICS_TOKEN must be at least 16/);
 });
+
+test("cascade: NODE_MAX_PEERS defaults to 0 (a room stays on one node)", () => {
+  assert.equal(loadConfig({}).NODE_MAX_PEERS, 0);
+  assert.equal(loadConfig({ NODE_MAX_PEERS: "40" }).NODE_MAX_PEERS, 40);
+  assert.throws(() => loadConfig({ NODE_MAX_PEERS: "-1" }), /NODE_MAX_PEERS/);
+});

@@ -136,6 +136,17 @@ for (const backend of backends) {
       assert.equal(await b.placement.claim("x1", "n2", 5000), "n2", "an expired room can be placed again");
     });
 
+    test("placement: a cascaded room's edge nodes expire unless refreshed", async () => {
+      const [a, b] = await backend.pair();
+      await a.placement.addEdge("r", "e1", 5000);
+      await b.placement.addEdge("r", "e2", 150);
+      assert.deepEqual((await b.placement.edges("r")).sort(), ["e1", "e2"]);
+      await until(async () => (await a.placement.edges("r")).length === 1, 2000, "edge to expire");
+      assert.deepEqual(await a.placement.edges("r"), ["e1"]);
+      await b.placement.removeEdge("r", "e1");
+      assert.deepEqual(await a.placement.edges("r"), []);
+    });
+
     test("node registry: heartbeats keep a node live; a silent node is dead; one node claims its death", async () => {
       const [a, b] = await backend.pair();
       await a.nodes.heartbeat(nodeInfo("n1", { peers: 3 }), 5000);
