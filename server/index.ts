@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     staleNodeIds: await node.staleNodeIds(),
     adoptable: node.adoptable,
     adoptionGraceMs: HISTORY_ADOPTION_GRACE_MS,
+    sessionOwner: node.sessionOwner,
   });
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
   // Several nodes: rooms may span nodes (server/cluster/cascade.ts); it needs the registry,

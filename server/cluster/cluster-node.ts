@@ -13,7 +13,7 @@ import { metrics } from "../metrics";
 /** What the node needs from the SFU side (RoomRegistry fits). */
 export interface LocalRooms {
   counts(): { rooms: number; joinedPeers: number };
-  all(): { roomId: string; closed: boolean; close(reason: string): void }[];
+  all(): { roomId: string; closed: boolean; close(reason: string): void; joinedPeers(): { participantKey: string }[] }[];
   get(roomId: string): { closed: boolean; close(reason: string): void } | undefined;
 }
 
@@ -89,11 +89,14 @@ export class ClusterNode {
 
   private info(): NodeInfo {
     const c = this.o.rooms.counts();
+    // participants hosted here (not the remote peers of cascaded rooms: their node counts them)
+    let peers = 0;
+    for (const room of this.o.rooms.all()) peers += room.joinedPeers().filter((p) => !p.participantKey.startsWith("remote:")).length;
     return {
       id: this.o.nodeId,
       publicUrl: this.o.publicUrl,
       state: this.nodeState,
-      peers: c.joinedPeers,
+      peers,
       rooms: c.rooms,
       startedAt: this.startedAt,
       heartbeatAt: Date.now(),

@@ -85,6 +85,15 @@ export class NodeServices {
     };
   }
 
+  /** Cascaded rooms: the room's home node when this node is only one of its edges, else null. */
+  get sessionOwner(): ((roomId: string) => Promise<string | null>) | undefined {
+    if (!this.config.clustered) return undefined;
+    return async (roomId) => {
+      const home = await this.state.placement.get(roomId);
+      return home && home !== this.config.nodeId ? home : null;
+    };
+  }
+
   /** Several nodes: register and start heartbeating (call once the server listens). */
   async startNode(
     rooms: LocalRooms,

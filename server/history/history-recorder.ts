@@ -59,6 +59,12 @@ export interface HistoryRecorderOptions {
   adoptable?: AdoptablePredicate;
   /** In an adopted session, participants not back after this are closed (default 60 s). */
   adoptionGraceMs?: number;
+  /**
+   * Cascaded rooms: the node that owns the room's session when this node only hosts part of
+   * it (an edge), else null. An edge adds its participants' attendances to the home's open
+   * session instead of starting a session of its own, and never ends it.
+   */
+  sessionOwner?: (roomId: string) => Promise<string | null>;
   logger?: HistoryLogger;
   /** Quality flush period (default 10 s). */
   flushIntervalMs?: number;
@@ -86,6 +92,8 @@ interface SessionRecord {
   failed: boolean;
   /** Continues a session a dead node (or this node's previous run) left open. */
   adopted: boolean;
+  /** Another node's session (this node is an edge of a cascaded room): attendances only. */
+  shared: boolean;
   presence: Presence;
   participants: Map<string, Participant>;
   /** peer id -> participantKey (for quality samples). */
@@ -107,6 +115,7 @@ export class HistoryRecorder implements RoomObserver {
   private readonly nodeId: string | null;
   private readonly adoptable: AdoptablePredicate | null;
   private readonly adoptionGraceMs: number;
+  private readonly sessionOwner: HistoryRecorderOptions["sessionOwner"] | null;
   private readonly log: HistoryLogger;
   private readonly now: () => Date;
   private readonly rooms = new Map<string, SessionRecord>();
@@ -118,6 +127,7 @@ export class HistoryRecorder implements RoomObserver {
     this.nodeId = opts.nodeId ?? null;
     this.adoptable = opts.adoptable ?? null;
     this.adoptionGraceMs = opts.adoptionGraceMs ?? 60_000;
+    this.sessionOwner = opts.sessionOwner ?? null;
     this.log = opts.logger ?? serverLogger.child({ component: "history" });
     this.now = opts.now ?? (() => new Date());
     if (opts.timers !== false) {
@@ -151,7 +161,7 @@ export class HistoryRecorder implements RoomObserver {
       const peak = rec.presence.peak;
       this.enqueue(rec, "open attendance", async () => {
         await this.openAttendance(rec!, p, peer, at);
-        if (out.peakChanged && !out.roomWasEmpty) {
+        if (out.peakChanged && !out.roomWasEmpty && !rec.shared) {
           await this.db.meetingSession.update({
             where: { id: rec!.sessionId! },
             // an adopted session may already have had a higher peak (set when it was adopted)
@@ -175,7 +185,7 @@ export class HistoryRecorder implements RoomObserver {
       if (out.lastConnection) {
         const p = rec.participants.get(peer.participantKey);
         rec.participants.delete(peer.participantKey);
-        if (p) this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at));
+        if (p) this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at, rec.shared));
       }
       if (out.roomEmpty) this.endSession(rec, at);
     } catch (e) {
@@ -202,7 +212,7 @@ export class HistoryRecorder implements RoomObserver {
       if (!rec) return;
       const at = this.now();
       for (const p of rec.participants.values()) {
-        this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at));
+        this.enqueue(rec, "close attendance", () => this.closeAttendance(p, at, rec.shared));
       }
       rec.participants.clear();
       rec.presence.connections.clear();
@@ -275,6 +285,7 @@ export class HistoryRecorder implements RoomObserver {
       sessionId: null,
       failed: false,
       adopted: false,
+      shared: false,
       presence: newPresence(),
       participants: new Map(),
       peers: new Map(),
@@ -295,6 +306,19 @@ export class HistoryRecorder implements RoomObserver {
   }
 
   private async openSession(rec: SessionRecord, at: Date): Promise<void> {
+    const owner = this.sessionOwner ? await this.sessionOwner(rec.roomId) : null;
+    if (owner) {
+      const shared = await this.db.meetingSession.findFirst({
+        where: { meetingId: rec.meetingId, endedAt: null, nodeId: owner },
+        orderBy: { startedAt: "desc" },
+        select: { id: true },
+      });
+      if (shared) {
+        rec.sessionId = shared.id;
+        rec.shared = true;
+        return;
+      }
+    }
     if (this.adoptable) {
       const adopted = await adoptOpenSession(this.db, rec.meetingId, this.nodeId, this.adoptable, at);
       if (adopted) {
@@ -353,12 +377,13 @@ export class HistoryRecorder implements RoomObserver {
     p.attendanceId = row.id;
   }
 
-  private async closeAttendance(p: Participant, at: Date): Promise<void> {
+  /** `own`: the row is this node's even though the session is not (an edge's attendance). */
+  private async closeAttendance(p: Participant, at: Date, own = false): Promise<void> {
     if (!p.attendanceId) return;
     p.dirty = false;
     // (not when another node has taken the session over: the person is there now)
     await this.db.attendance.updateMany({
-      where: { id: p.attendanceId, ...(this.nodeId !== null ? { session: { nodeId: this.nodeId } } : {}) },
+      where: { id: p.attendanceId, ...(this.nodeId !== null && !own ? { session: { nodeId: this.nodeId } } : {}) },
       data: { leftAt: at, lastSeenAt: at, ...qualitySummary(p.quality) },
     });
   }

@@ -23,6 +23,8 @@ export async function createHistoryObserver(opts: {
   staleNodeIds?: readonly string[];
   adoptable?: AdoptablePredicate;
   adoptionGraceMs?: number;
+  /** Cascaded rooms: the home node whose session an edge's participants join. */
+  sessionOwner?: (roomId: string) => Promise<string | null>;
 }): Promise<HistoryRecorder> {
   await ensureDatabaseMigrated();
   const log = opts.logger.child({ component: "history" });
@@ -43,5 +45,6 @@ export async function createHistoryObserver(opts: {
     nodeId: opts.nodeId,
     adoptable: opts.adoptable,
     adoptionGraceMs: opts.adoptionGraceMs,
+    sessionOwner: opts.sessionOwner,
   });
 }

@@ -117,5 +117,24 @@ for (const backend of testBackends) {
       await other.idle();
       assert.equal(await t.db.meetingSession.count({ where: { meetingId: m2 } }), 2);
     });
+
+    test("a cascaded room: the edge's participants join the home's session, which only the home ends", async () => {
+      const m = meetingIds[2];
+      const home = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "home", timers: false });
+      const edge = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "edge", timers: false, sessionOwner: async () => "home" });
+      home.peerJoined(m, peer(m, "h1"));
+      await home.idle();
+      edge.peerJoined(m, peer(m, "e1"));
+      await edge.idle();
+      const sessions = await t.db.meetingSession.findMany({ where: { meetingId: m } });
+      assert.deepEqual(sessions.map((x) => x.nodeId), ["home"], "one session, the home's");
+      assert.equal(await t.db.attendance.count({ where: { sessionId: sessions[0].id } }), 2);
+      edge.roomClosed(m); // the edge's last participant left
+      await edge.idle();
+      const after = await t.db.meetingSession.findFirstOrThrow({ where: { meetingId: m } });
+      assert.equal(after.endedAt, null, "the home's session goes on");
+      assert.notEqual((await t.db.attendance.findFirstOrThrow({ where: { participantKey: "e1" } })).leftAt, null, "e1 left");
+      assert.equal((await t.db.attendance.findFirstOrThrow({ where: { participantKey: "h1" } })).leftAt, null, "h1 is still in");
+    });
   });
 }
