@@ -66,6 +66,11 @@ test.describe("several nodes on Redis + PostgreSQL", () => {
     for (const p of people) await p.ctx.close().catch(() => {});
     await cluster?.stop();
   });
+  test.afterEach(async ({}, testInfo) => {
+    if (testInfo.status === testInfo.expectedStatus || !cluster) return;
+    for (const n of cluster.nodes) await testInfo.attach(`${n.id}.log`, { body: n.log(), contentType: "text/plain" });
+    for (const n of cluster.nodes) console.log(`---- ${n.id} ----\n${n.log().slice(-6000)}`);
+  });
 
   async function leave(...ps: P[]): Promise<void> {
     for (const p of ps) {
