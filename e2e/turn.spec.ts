@@ -3,19 +3,29 @@
 // announces; the other runs on the host. With TURN_URLS/TURN_SECRET the namespace peer still
 // connects — through a relay — and both decode each other; its credentials carry the
 // configured lifetime. (Expired credentials being refused by coturn: test/unit/turn.test.ts.)
+import { execFileSync } from "node:child_process";
 import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
 import { startCoturn, type Coturn } from "../test/unit/coturn-server";
+import { AppServer } from "./fixtures/app-server";
 import { CHROMIUM_ARGS } from "./fixtures/chromium";
-import { spawnAppServer, waitReady, type TestNode } from "./fixtures/cluster";
 import { cameraTiles, expectRemoteVideosDecoding } from "./fixtures/media";
+import { createNetHost, destroyNetHost, netnsChromiumArgs, netnsUnavailableReason, type NetHost } from "./fixtures/netns";
 import { createMeetingRoom, joinRoom, newParticipantContext, type MeetingRoom } from "./fixtures/room";
-import { createTurnNetns, netnsUnavailable, type TurnNetns } from "./fixtures/turn-netns";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
 const TTL_SECONDS = 120;
-const unavailable = netnsUnavailable();
+const unavailable = netnsUnavailableReason();
+
+/**
+ * A second host address on the namespace's link, announced for media, with its route taken
+ * away inside the namespace: the namespace reaches signaling and coturn (hostIp) but not
+ * the media address.
+ */
+function addUnreachableMediaAddress(net: NetHost): string {
+  const mediaIp = `${net.net}.5`;
+  execFileSync("ip", ["addr", "add", `${mediaIp}/32`, "dev", net.hostIf]);
+  execFileSync("ip", ["netns", "exec", net.ns, "ip", "route", "add", "unreachable", `${mediaIp}/32`]);
+  return mediaIp;
+}
 
 /** What the page's peer connections use: ICE servers handed to them, selected local candidate types. */
 async function iceView(page: Page): Promise<{ usernames: string[]; selectedLocalTypes: string[] }> {
@@ -41,52 +51,46 @@ async function iceView(page: Page): Promise<{ usernames: string[]; selectedLocal
 test.describe("TURN for a peer that cannot reach the media address", () => {
   test.skip(!!unavailable, `skipped: ${unavailable}`);
   test.setTimeout(180_000);
-  let net: TurnNetns;
+  let net: NetHost;
   let turn: Coturn;
-  let server: TestNode;
+  let server: AppServer;
   let nsBrowser: Browser;
-  let dbDir: string;
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    net = createTurnNetns();
+    net = createNetHost("turn");
+    const mediaIp = addUnreachableMediaAddress(net);
     // coturn answers on the link the namespace reaches, and relays from the media network
     // (the SFU replies to the relay address from the address it announces)
-    turn = await startCoturn({ host: net.hostIp, relayHost: net.mediaIp });
-    dbDir = mkdtempSync(path.join(tmpdir(), "meet-turn-e2e-"));
-    server = await spawnAppServer("turn-node", {
-      LISTEN_IP: "0.0.0.0", // pages on 127.0.0.1 (host) and the veth address (namespace)
-      ANNOUNCED_ADDRESS: net.mediaIp,
-      DATABASE_URL: `file:${path.join(dbDir, "meet.db")}`,
-      TURN_URLS: turn.urls.join(","),
-      TURN_SECRET: turn.secret,
-      TURN_TTL_SECONDS: String(TTL_SECONDS),
+    turn = await startCoturn({ host: net.hostIp, relayHost: mediaIp });
+    server = new AppServer({
+      announcedAddress: mediaIp,
+      numWorkers: 1,
+      env: { TURN_URLS: turn.urls.join(","), TURN_SECRET: turn.secret, TURN_TTL_SECONDS: String(TTL_SECONDS) },
     });
-    await waitReady(server, 120_000);
+    await server.start(120_000);
     nsBrowser = await chromium.launch({
       executablePath: net.chromium,
-      args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=http://${net.hostIp}:${server.port}`],
+      args: [...CHROMIUM_ARGS, ...netnsChromiumArgs(server.urlVia(net.hostIp))],
     });
   });
   test.afterAll(async () => {
     await nsBrowser?.close().catch(() => {});
-    await server?.kill("SIGTERM");
+    await server?.dispose();
     await turn?.stop();
-    net?.destroy();
-    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+    if (net) destroyNetHost(net);
   });
 
   test("the namespace peer connects through coturn and both decode each other", async ({ browser }) => {
-    const room: MeetingRoom = await createMeetingRoom(browser, server.baseURL);
-    // the namespace cannot reach the media address at all
-    const hostCtx = await newParticipantContext(browser, { baseURL: server.baseURL });
+    const room: MeetingRoom = await createMeetingRoom(browser, server.localURL);
+    const hostCtx = await newParticipantContext(browser, { baseURL: server.localURL });
     const nsCtx = await newParticipantContext(nsBrowser);
     try {
       const hostPage = await hostCtx.newPage();
       const nsPage = await nsCtx.newPage();
       const u = new URL(room.inviteUrl);
       await joinRoom(hostPage, { room, name: "Onhost" });
-      await joinRoom(nsPage, { room: { ...room, inviteUrl: `http://${net.hostIp}:${server.port}${u.pathname}` }, name: "Inside" });
+      await joinRoom(nsPage, { room: { ...room, inviteUrl: `${server.urlVia(net.hostIp)}${u.pathname}` }, name: "Inside" });
       for (const [me, other] of [
         [hostPage, "Inside"],
         [nsPage, "Onhost"],

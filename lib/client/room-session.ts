@@ -28,6 +28,7 @@ import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type Close
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
 import { LocalMediaController } from "./local-media-controller";
 import { Publisher } from "./publisher";
+import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
 import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
@@ -96,8 +97,6 @@ export class RoomSession {
   private rejoinTicket: string | null;
   /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
   private unreachable: string | null = null;
-  /** The browser reported a network change since the socket was lost: every path is suspect. */
-  private networkChanged = false;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,9 +105,8 @@ export class RoomSession {
 
   private destroyed = false;
   private rewarmTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Offline: the socket is as good as gone; don't wait for the liveness timeout. */
   private readonly onNetworkEvent = () => {
-    this.networkChanged = true;
-    // offline: the socket is as good as gone; don't wait for the liveness timeout
     if (typeof navigator !== "undefined" && !navigator.onLine && this.state.phase === "joined") {
       this.client?.declareDead("the browser went offline");
     }
@@ -127,7 +125,6 @@ export class RoomSession {
       destroyed: () => this.destroyed,
     });
     if (typeof window !== "undefined") {
-      window.addEventListener("online", this.onNetworkEvent);
       window.addEventListener("offline", this.onNetworkEvent);
     }
   }
@@ -328,6 +325,7 @@ export class RoomSession {
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
+      countRecovery("mediaResets");
       void this.rebuildMedia();
     });
     client.onClose((info) => this.onSocketClosed(client, info));
@@ -436,7 +434,6 @@ export class RoomSession {
 
   private startReconnect(closeCode: number | null): void {
     if (this.reconnector.active) return;
-    this.networkChanged = false;
     void this.reconnector
       .run({
         closeCode,
@@ -489,6 +486,7 @@ export class RoomSession {
           });
           if (client !== this.client) return { outcome: "retry" };
           await this.applyResume(client, snapshot);
+          countRecovery("resumes");
           return { outcome: "recovered" };
         } catch (err) {
           if (!(err instanceof SignalingRequestError && err.code === "RESUME_FAILED")) throw err;
@@ -496,6 +494,7 @@ export class RoomSession {
         }
       }
       await this.rejoin(client);
+      countRecovery("rejoins");
       return { outcome: "recovered" };
     } catch (error) {
       client.close(CLOSE_CODES.clientReconnecting);
@@ -517,11 +516,11 @@ export class RoomSession {
       await this.rebuildMedia();
       return;
     }
-    transports.restartWhereNeeded({ all: this.networkChanged });
-    this.networkChanged = false;
+    const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
     await this.subscriber!.reconcile(snapshot.consumers);
     const lost = await this.publisher!.reconcile(snapshot.producers);
     if (lost.length) this.localMedia.publishAll();
+    await restarts;
   }
 
   /** The server no longer knows this peer: join again with the same identity and tracks. */
@@ -643,7 +642,6 @@ export class RoomSession {
     this.destroyed = true;
     this.listeners.clear();
     if (typeof window !== "undefined") {
-      window.removeEventListener("online", this.onNetworkEvent);
       window.removeEventListener("offline", this.onNetworkEvent);
     }
   }
