@@ -101,7 +101,10 @@ export async function placeParticipant(
   const live = (await ctx.state.nodes.live()).filter((n) => !confirmedUnreachable(n, options.unreachable, ctx.heartbeatMs));
   const full = (n: NodeInfo) => n.peers >= max;
   const homeInfo = live.find((n) => n.id === home.nodeId);
-  if (!homeInfo || !full(homeInfo)) return { ...home, home: home.nodeId };
+  // A home whose heartbeat is late may be dying: its "full" is stale, and an edge of a dead
+  // home would be a room cut in two. Its clients come back once it is given up.
+  const late = homeInfo !== undefined && Date.now() - homeInfo.heartbeatAt > 1.5 * ctx.heartbeatMs;
+  if (!homeInfo || late || !full(homeInfo)) return { ...home, home: home.nodeId };
   const edges = new Set(await ctx.state.placement.edges(roomId));
   const candidates = live.filter((n) => n.id !== home.nodeId && n.state === "ready" && !full(n));
   const existing = candidates.filter((n) => edges.has(n.id));

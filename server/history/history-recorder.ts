@@ -245,6 +245,11 @@ export class HistoryRecorder implements RoomObserver {
     for (const rec of this.rooms.values()) {
       this.enqueue(rec, "heartbeat", async () => {
         if (!rec.sessionId) return;
+        if (rec.shared && this.sessionOwner && (await this.sessionOwner(rec.roomId)) === null) {
+          // the room's home moved here (it died): this node owns the session from now on
+          await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { nodeId: this.nodeId } });
+          rec.shared = false;
+        }
         await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { lastSeenAt: at } });
         await this.db.attendance.updateMany({
           where: { sessionId: rec.sessionId, leftAt: null },

@@ -325,6 +325,19 @@ describe("several nodes on one Redis", { skip }, () => {
     for (const hp of homePeers) await hp.c.close();
   });
 
+  test("a full home whose heartbeat is late gets no edge (it may be dying): the room is not cut in two", async () => {
+    const z = (heartbeatAt: number) =>
+      a.state.nodes.heartbeat({ id: "node-y", publicUrl: "http://127.0.0.1:8", state: "ready", peers: MAX_PEERS_PER_NODE, rooms: 1, startedAt: 0, heartbeatAt }, 60_000);
+    await z(Date.now() - 10 * HEARTBEAT_MS);
+    await a.state.placement.claim("casc-2", "node-y", 60_000);
+    assert.equal((await placeParticipant(b.ctx, "casc-2")).nodeId, "node-y", "late: no edge");
+    await z(Date.now());
+    const edge = await placeParticipant(b.ctx, "casc-2");
+    assert.notEqual(edge.nodeId, "node-y", "fresh and full: an edge");
+    assert.equal(edge.home, "node-y");
+    await a.state.nodes.remove("node-y");
+  });
+
   test("a draining node gets no new rooms", async () => {
     // (last test: node-a stays draining)
     await a.node.drain();

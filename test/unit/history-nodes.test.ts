@@ -136,5 +136,24 @@ for (const backend of testBackends) {
       assert.notEqual((await t.db.attendance.findFirstOrThrow({ where: { participantKey: "e1" } })).leftAt, null, "e1 left");
       assert.equal((await t.db.attendance.findFirstOrThrow({ where: { participantKey: "h1" } })).leftAt, null, "h1 is still in");
     });
+
+    test("a cascaded room whose home died: the edge takes the shared session over", async () => {
+      const m = meetingIds[1];
+      const home = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "home", timers: false });
+      let owner: string | null = "home";
+      const edge = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "edge", timers: false, sessionOwner: async () => owner });
+      home.peerJoined(m, peer(m, "h1"));
+      await home.idle();
+      edge.peerJoined(m, peer(m, "e1"));
+      await edge.idle();
+      owner = null; // the home died; the room is placed on the edge now
+      edge.heartbeat();
+      await edge.idle();
+      const s = await t.db.meetingSession.findFirstOrThrow({ where: { meetingId: m } });
+      assert.equal(s.nodeId, "edge");
+      edge.roomClosed(m); // and now the edge ends it like any session of its own
+      await edge.idle();
+      assert.notEqual((await t.db.meetingSession.findFirstOrThrow({ where: { meetingId: m } })).endedAt, null);
+    });
   });
 }
