@@ -228,6 +228,7 @@ export class HistoryRecorder implements RoomObserver {
   /** Writes the quality means of attendances that got samples since the last flush. */
   flush(): void {
     for (const rec of this.rooms.values()) {
+      if (rec.shared) this.enqueue(rec, "take over", () => this.takeOverIfHome(rec));
       for (const p of rec.participants.values()) {
         if (!p.dirty) continue;
         p.dirty = false;
@@ -245,11 +246,7 @@ export class HistoryRecorder implements RoomObserver {
     for (const rec of this.rooms.values()) {
       this.enqueue(rec, "heartbeat", async () => {
         if (!rec.sessionId) return;
-        if (rec.shared && this.sessionOwner && (await this.sessionOwner(rec.roomId)) === null) {
-          // the room's home moved here (it died): this node owns the session from now on
-          await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { nodeId: this.nodeId } });
-          rec.shared = false;
-        }
+        await this.takeOverIfHome(rec);
         await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { lastSeenAt: at } });
         await this.db.attendance.updateMany({
           where: { sessionId: rec.sessionId, leftAt: null },
@@ -257,6 +254,14 @@ export class HistoryRecorder implements RoomObserver {
         });
       });
     }
+  }
+
+  /** A shared session (this node was an edge) whose room's home moved here: own it from now on. */
+  private async takeOverIfHome(rec: SessionRecord): Promise<void> {
+    if (!rec.shared || !rec.sessionId || !this.sessionOwner) return;
+    if ((await this.sessionOwner(rec.roomId)) !== null) return;
+    await this.db.meetingSession.update({ where: { id: rec.sessionId }, data: { nodeId: this.nodeId } });
+    rec.shared = false;
   }
 
   /** Resolves when every write queued so far has finished (tests, shutdown). */
@@ -364,7 +369,8 @@ export class HistoryRecorder implements RoomObserver {
       joinedAt: at,
       lastSeenAt: at,
     };
-    if (rec.adopted) {
+    // the same person back (after a node death) or moving between the nodes of one session
+    if (rec.adopted || rec.shared) {
       const reused = await reuseOpenAttendance(this.db, rec.sessionId!, peer.participantKey, at);
       if (reused) {
         p.attendanceId = reused;

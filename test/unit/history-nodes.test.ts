@@ -146,8 +146,12 @@ for (const backend of testBackends) {
       await home.idle();
       edge.peerJoined(m, peer(m, "e1"));
       await edge.idle();
+      // h1 comes back through the edge (the home is dying): the same attendance row
+      edge.peerJoined(m, peer(m, "h1"));
+      await edge.idle();
+      assert.equal(await t.db.attendance.count({ where: { participantKey: "h1" } }), 1, "one attendance for h1");
       owner = null; // the home died; the room is placed on the edge now
-      edge.heartbeat();
+      edge.flush();
       await edge.idle();
       const s = await t.db.meetingSession.findFirstOrThrow({ where: { meetingId: m } });
       assert.equal(s.nodeId, "edge");
