@@ -7,7 +7,7 @@
 //
 //   npm run room:stream -- --room <roomId> --input talk.mp4 [--name "Keynote"] [--loop]
 //   npm run room:stream -- --room <roomId> --input rtsp://camera.local/stream --live
-//   npm run room:stream -- --room <roomId> --pattern            # testsrc + 440 Hz tone
+//   npm run room:stream -- --room <roomId> --pattern [--size 640x360]   # testsrc + 440 Hz tone
 //   options: --url ws://127.0.0.1:3000/ws  --token <ingest token>  --copy (input is VP8+Opus)
 //            --kbps 1000  --no-audio  --seconds N (stop after N s)
 import { spawn } from "node:child_process";
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const args = ffmpegRtpArgs({
     ...(pattern
       ? {
-          input: "testsrc=size=1280x720:rate=30",
+          input: `testsrc=size=${arg("size") ?? "1280x720"}:rate=30`,
           inputFormat: "lavfi",
           audioInput: { input: "sine=frequency=440:sample_rate=48000", inputFormat: "lavfi" },
         }

@@ -87,6 +87,8 @@ export class ProductBench implements SweepTarget {
         cpus: this.opts.otherCpu,
         maxSeconds: this.opts.maxSeconds,
         env: { BENCH_STACK: this.opts.stack },
+        // e.g. BENCH_SUBSCRIBER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them
+        nodeArgs: process.env.BENCH_SUBSCRIBER_NODE_ARGS?.split(" ").filter(Boolean),
       });
       this.children.push(child);
     }

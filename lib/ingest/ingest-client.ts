@@ -84,7 +84,8 @@ export async function startIngest(opts: {
     const session: IngestSession = { client, peerId: join.peerId, close: () => client.close() };
     for (const kind of opts.kinds ?? (["video", "audio"] as const)) {
       const t: ResponseData<"createPlainTransport"> = await client.request("createPlainTransport", { kind });
-      const ssrc = opts.ssrcs?.[kind] ?? 1 + Math.floor(Math.random() * 0xfffffffe);
+      // ffmpeg's RTP muxer takes the SSRC as a signed 32-bit option: stay below 2^31
+      const ssrc = opts.ssrcs?.[kind] ?? 1 + Math.floor(Math.random() * 0x7ffffffe);
       const source: MediaSource = kind === "video" ? "camera" : "mic";
       const { producerId } = await client.request("produce", {
         transportId: t.id,
