@@ -86,25 +86,24 @@ async function addSubscriber(wsUrl: string, roomId: string, token: string, name:
 
 async function statsSnapshot(): Promise<[string, StreamCounts][]> {
   if (stack !== "wrtc") return [...counters].map(([k, c]) => [k, c.counts()]);
+  // wrtc has no per-receiver getStats: read the peer connection's and match inbound-rtp by SSRC
   await Promise.all(
-    subs.flatMap((s) =>
-      [...s.consumers].map(async ([id, c]) => {
-        const stats = await c.getStats().catch(() => null);
-        stats?.forEach((r: Record<string, number | string>) => {
-          if (r.type !== "inbound-rtp") return;
-          const received = Number(r.packetsReceived ?? 0);
-          const lost = Math.max(0, Number(r.packetsLost ?? 0));
-          statsCounts.set(`${c.kind}:${id}`, {
-            received,
-            expected: received + lost,
-            lost,
-            gaps: 0,
-            duplicates: 0,
-            bytes: Number(r.bytesReceived ?? 0),
-          });
-        });
-      }),
-    ),
+    subs.map(async (s) => {
+      const bySsrc = new Map<number, { key: string }>();
+      for (const [id, c] of s.consumers) {
+        const ssrc = c.rtpParameters.encodings?.[0]?.ssrc;
+        if (ssrc !== undefined) bySsrc.set(ssrc, { key: `${c.kind}:${id}` });
+      }
+      const stats = await s.transport.getStats().catch(() => null);
+      stats?.forEach((r: Record<string, number | string>) => {
+        if (r.type !== "inbound-rtp") return;
+        const target = bySsrc.get(Number(r.ssrc));
+        if (!target) return;
+        const received = Number(r.packetsReceived ?? 0);
+        const lost = Math.max(0, Number(r.packetsLost ?? 0));
+        statsCounts.set(target.key, { received, expected: received + lost, lost, gaps: 0, duplicates: 0, bytes: Number(r.bytesReceived ?? 0) });
+      });
+    }),
   );
   return [...statsCounts];
 }
