@@ -30,7 +30,7 @@ export async function startServerChild(opts: { cpus: string; workerCpu?: string;
   const server = new LineChild("server", "server-child.ts", {
     cpus: opts.cpus,
     maxSeconds: opts.maxSeconds,
-    nodeArgs: ["--expose-gc"],
+    nodeArgs: ["--expose-gc", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     env: {
       JOIN_TOKEN_SECRET: process.env.JOIN_TOKEN_SECRET!,
       BENCH_RTC_PORT: String(opts.rtcPort),
