@@ -36,10 +36,13 @@ const STACK = (arg("stack") ?? "werift") as StackName;
 const AUDIO = has("audio");
 const ONLY = arg("only");
 const WINDOW_S = Number(arg("window") ?? (QUICK ? 5 : 10));
-const SETTLE_MS = QUICK ? 2500 : 4000;
-const PLAIN_STEPS = list(arg("plain-steps") ?? arg("steps")) ?? (QUICK ? [400, 800, 1200, 1600] : [200, 400, 600, 800, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1800, 2000]);
-const PRODUCT_STEPS = list(arg("product-steps") ?? arg("steps")) ?? (QUICK ? [100, 200, 300, 400] : [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]);
-const SUB_PROCS = Number(arg("subscriber-procs") ?? 3);
+const SETTLE_MS = Number(arg("settle") ?? (QUICK ? 3 : 5)) * 1000;
+const range = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+// small steps for the product: a big batch of newcomers (DTLS handshakes in the subscribers)
+// disturbs the step it lands in
+const PLAIN_STEPS = list(arg("plain-steps") ?? arg("steps")) ?? (QUICK ? [500, 1000, 1500, 2000] : range(200, 2400, 200));
+const PRODUCT_STEPS = list(arg("product-steps") ?? arg("steps")) ?? (QUICK ? range(60, 420, 60) : range(40, 1200, 40));
+const SUB_PROCS = Number(arg("subscriber-procs") ?? 2);
 const JOINS = Number(arg("joins") ?? (QUICK ? 400 : 2000));
 const MAX_SECONDS = QUICK ? 240 : 1800; // hard bound for every child process
 // one core for the worker, the other for everything else (publishers, subscribers, sink, server node)
@@ -66,18 +69,16 @@ function summary(label: string, r: SweepResult | null): void {
   log(`${label}: ${r.best ? `${r.best.consumers} video consumers at ${r.best.lossPct.toFixed(2)} % loss` : "no step passed"} (${r.stoppedBecause})`);
 }
 
-/** Worker CPU per 100 consumers at the largest consumer count both halves carried. */
+/** Worker CPU per 100 consumers of each half's largest passing step: the SFU's own cost. */
 function workerCostRatio(plain: SweepResult | null, product: SweepResult | null): string | null {
-  if (!plain || !product) return null;
-  const byCount = new Map(plain.steps.map((s) => [s.consumers, s]));
-  const common = product.steps.filter((s) => byCount.has(s.consumers) && s.workerCpuPct > 0).pop();
-  if (!common) return null;
-  const p = byCount.get(common.consumers)!;
+  const p = plain?.best;
+  const q = product?.best;
+  if (!p || !q || p.workerCpuPct <= 0 || q.workerCpuPct <= 0) return null;
   const per = (s: StepResult) => (100 * s.workerCpuPct) / s.consumers;
   return (
-    `worker CPU per 100 consumers at ${common.consumers}: plain ${per(p).toFixed(1)} %, product ${per(common).toFixed(1)} % ` +
-    `(product/plain ${(per(common) / per(p)).toFixed(2)}; one core would carry ~${Math.round((100 * common.consumers) / common.workerCpuPct)} ` +
-    `product consumers if CPU were the only limit — a projection, not a measurement)`
+    `worker CPU per 100 video consumers: plain router ${per(p).toFixed(1)} % (at ${p.consumers}), product ${per(q).toFixed(1)} % ` +
+    `(at ${q.consumers}); product/plain ${(per(q) / per(p)).toFixed(2)}. If the worker's CPU were the only limit, one core ` +
+    `would carry ~${Math.round((100 * q.consumers) / q.workerCpuPct)} product consumers: a projection, not a measurement`
   );
 }
 
