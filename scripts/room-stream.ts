@@ -70,8 +70,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     ffmpeg.kill("SIGTERM");
-    session.close();
-    setTimeout(() => process.exit(code), 200).unref();
+    void session.close().finally(() => process.exit(code));
+    setTimeout(() => process.exit(code), 3000).unref();
   };
   session.client.onClose((info) => {
     if (!info.byClient) {

@@ -178,7 +178,7 @@ export class ProductBench implements SweepTarget {
 
   async close(): Promise<void> {
     await Promise.all(this.ffmpegs.map((f) => stopChild(f)));
-    for (const s of this.ingest) s.close();
+    await Promise.all(this.ingest.map((s) => s.close()));
     await Promise.all(this.children.map((c) => c.stop()));
     await this.server?.stop();
   }

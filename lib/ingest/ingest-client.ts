@@ -32,7 +32,8 @@ export type IngestSession = {
   peerId: string;
   video?: IngestTarget;
   audio?: IngestTarget;
-  close(): void;
+  /** Leaves the room (so the tile goes at once, not after the reconnect grace) and closes the socket. */
+  close(): Promise<void>;
 };
 
 function rtpParametersFor(kind: MediaKind, ssrc: number) {
@@ -81,7 +82,14 @@ export async function startIngest(opts: {
       displayName: opts.name,
       rtpCapabilities: routerRtpCapabilities,
     });
-    const session: IngestSession = { client, peerId: join.peerId, close: () => client.close() };
+    const session: IngestSession = {
+      client,
+      peerId: join.peerId,
+      async close() {
+        await client.request("leave", {}, { timeoutMs: 2000 }).catch(() => undefined);
+        client.close();
+      },
+    };
     for (const kind of opts.kinds ?? (["video", "audio"] as const)) {
       const t: ResponseData<"createPlainTransport"> = await client.request("createPlainTransport", { kind });
       // ffmpeg's RTP muxer takes the SSRC as a signed 32-bit option: stay below 2^31

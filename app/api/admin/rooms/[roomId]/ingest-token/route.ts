@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { adminApiGuard } from "@/lib/admin/guard";
 import { ensureAuthSecret } from "@/lib/auth/secret";
+import { readOptionalJsonBody } from "@/lib/http/optional-json-body";
 import { signIngestToken } from "@/lib/ingest/ingest-token";
 import { displayNameSchema, roomIdSchema } from "@/lib/signaling/protocol";
 
@@ -17,16 +18,9 @@ export async function POST(req: Request, ctx: { params: Promise<{ roomId: string
   const { roomId } = await ctx.params;
   const room = roomIdSchema.safeParse(roomId);
   if (!room.success) return Response.json({ error: "invalid room id" }, { status: 400 });
-  let raw: unknown = {};
-  const text = await req.text();
-  if (text.trim()) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return Response.json({ error: "expected a JSON body" }, { status: 400 });
-    }
-  }
-  const body = bodySchema.safeParse(raw);
+  const raw = await readOptionalJsonBody(req);
+  if (!raw.ok) return Response.json({ error: "expected a JSON body" }, { status: 400 });
+  const body = bodySchema.safeParse(raw.body);
   if (!body.success) return Response.json({ error: body.error.issues[0]?.message ?? "bad body" }, { status: 400 });
   ensureAuthSecret();
   const { token, expiresAt } = await signIngestToken(room.data, body.data.name ?? "stream", { uid: guard.admin.id });
