@@ -33,7 +33,18 @@ export const CLOSE_CODES = {
   superseded: 4003,
   /** Silent: no frame within the liveness timeout although the client pings. */
   livenessTimeout: 4004,
+  /**
+   * Client → server: "I am replacing this socket" (its reconnect gave up on it). Like a lost
+   * socket, the peer is kept for its grace period.
+   */
+  clientReconnecting: 4100,
 } as const;
+/**
+ * A browser closing the socket cleanly — 1000 (our own close on leave/unmount) or 1001 (the
+ * page is going away: tab closed, navigation) — means the person left; anything else
+ * (no close frame, errors, 4100) is a lost connection that may come back.
+ */
+export const LEAVING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 /** After these the client stops reconnecting on its own. */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.replaced, CLOSE_CODES.superseded]);
 

@@ -8,6 +8,7 @@ import WebSocket from "ws";
 import { verifyJoinToken } from "../../lib/auth/join-token";
 import {
   CLOSE_CODES,
+  LEAVING_CLOSE_CODES,
   encodeError,
   encodeReply,
   parseRequest,
@@ -93,10 +94,10 @@ export class SignalingConnection {
     }, limits.authTimeoutMs);
     this.authTimer.unref();
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on("close", () => this.onClose());
+    ws.on("close", (code) => this.onClose(code));
     ws.on("error", (err) => {
       this.log.debug({ err: err.message }, "socket error");
-      this.onClose();
+      this.onClose(1006);
     });
     this.log.debug("socket connected");
   }
@@ -333,14 +334,15 @@ export class SignalingConnection {
     return room!;
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
     if (this.closed) return;
     this.closed = true;
-    this.cleanup();
-    this.log.debug("socket closed");
+    this.cleanup(LEAVING_CLOSE_CODES.has(code));
+    this.log.debug({ code }, "socket closed");
   }
 
-  private cleanup(): void {
+  /** `left`: the browser closed the socket on purpose (page gone): remove the peer now. */
+  private cleanup(left = false): void {
     if (!this.closed) this.closed = true;
     clearTimeout(this.authTimer);
     const { room, peer } = this;
@@ -349,7 +351,8 @@ export class SignalingConnection {
     // Not ours any more when a resume moved the peer to a newer socket (or it was replaced).
     if (room && peer && peer.sink === this.sink) {
       try {
-        room.suspendPeer(peer);
+        if (left) room.removePeer(peer);
+        else room.suspendPeer(peer);
       } catch (err) {
         this.log.error({ err }, "cleanup failed");
       }
