@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       `subscribers: ${STACK} in ${SUB_PROCS} processes${AUDIO ? ", audio consumed too" : ", video consumers only"}; loss limit ${MAX_LOSS_PCT} %`,
   );
   const patternFile = ensurePattern();
-  const sweepOpts = { settleMs: SETTLE_MS, windowSeconds: WINDOW_S, log };
+  const sweepOpts = { settleMs: SETTLE_MS, windowSeconds: WINDOW_S, maxGrowSeconds: QUICK ? 20 : 60, log };
 
   let plain: SweepResult | null = null;
   if (!ONLY || ONLY === "plain") {

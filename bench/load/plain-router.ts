@@ -6,7 +6,7 @@ import * as mediasoup from "mediasoup";
 import type { types as ms } from "mediasoup";
 import { mediaCodecs } from "../../server/sfu/media-codecs";
 import { AUDIO_PT, startFfmpegRtp, VIDEO_PT } from "./ffmpeg";
-import { CpuMeter, dropsSince, pin, stopChild, udpDropsByPort } from "./processes";
+import { CpuMeter, dropsSince, killOnExit, pin, stopChild, udpDropsByPort } from "./processes";
 import { snapshot, windowStats } from "./rtp-accounting";
 import type { StepResult, SweepTarget } from "./sweep";
 import { UdpSink } from "./udp-sink";
@@ -42,6 +42,7 @@ export class PlainRouterBench implements SweepTarget {
 
   async start(): Promise<void> {
     this.worker = await mediasoup.createWorker({ logLevel: "error" });
+    killOnExit(this.worker.pid);
     if (!pin(this.worker.pid, this.opts.workerCpu)) console.warn("taskset failed: worker not pinned");
     this.router = await this.worker.createRouter({ mediaCodecs });
     const ip = "127.0.0.1";
@@ -96,9 +97,14 @@ export class PlainRouterBench implements SweepTarget {
     return this.subscribers.length * this.opts.publishers;
   }
 
-  async grow(consumers: number): Promise<number> {
+  async grow(consumers: number, deadline = Infinity): Promise<number> {
     const wantSubscribers = Math.ceil(consumers / this.opts.publishers);
-    while (this.subscribers.length < wantSubscribers) await this.addSubscriber();
+    // a few at a time (the worker's channel is pipelined); a saturated worker answers slowly:
+    // stop at the deadline and measure what is there
+    while (this.subscribers.length < wantSubscribers && Date.now() < deadline) {
+      const n = Math.min(8, wantSubscribers - this.subscribers.length);
+      await Promise.all(Array.from({ length: n }, () => this.addSubscriber()));
+    }
     return this.consumers;
   }
 

@@ -7,9 +7,25 @@ import fs from "node:fs";
 import os from "node:os";
 
 const children = new Set<ChildProcess>();
+/** Processes we did not spawn through spawnChild (e.g. a mediasoup worker) to kill as well. */
+const extraPids = new Set<number>();
 let hooked = false;
 
+/** Also SIGKILL `pid` when the bench ends (it would exit on its own, a few seconds later). */
+export function killOnExit(pid: number): void {
+  hookExit();
+  extraPids.add(pid);
+}
+
 function killAll(): void {
+  for (const pid of extraPids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+  extraPids.clear();
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) {
       try {

@@ -20,8 +20,8 @@ export type StepResult = WindowStats & {
 };
 
 export type SweepTarget = {
-  /** Grows to (about) `consumers` video consumers; returns how many there are now. */
-  grow(consumers: number): Promise<number>;
+  /** Grows to (about) `consumers` video consumers by `deadline` (epoch ms) if it can; returns how many there are now. */
+  grow(consumers: number, deadline?: number): Promise<number>;
   /** Measures a window of `seconds`. */
   measure(seconds: number): Promise<StepResult>;
 };
@@ -36,7 +36,7 @@ export async function sweep(
   label: string,
   target: SweepTarget,
   steps: number[],
-  opts: { settleMs: number; windowSeconds: number; maxLossPct?: number; log?: (line: string) => void },
+  opts: { settleMs: number; windowSeconds: number; maxGrowSeconds?: number; maxLossPct?: number; log?: (line: string) => void },
 ): Promise<SweepResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const results: StepResult[] = [];
@@ -45,7 +45,7 @@ export async function sweep(
     let have: number;
     const t0 = performance.now();
     try {
-      have = await target.grow(want);
+      have = await target.grow(want, Date.now() + (opts.maxGrowSeconds ?? 120) * 1000);
     } catch (err) {
       return { best, steps: results, stoppedBecause: `could not grow to ${want}: ${(err as Error).message}` };
     }
@@ -59,7 +59,9 @@ export async function sweep(
       return { best, steps: results, stoppedBecause: `loss ${step.lossPct.toFixed(2)} % at ${step.consumers} consumers` };
     }
     best = step;
-    if (have < want) return { best, steps: results, stoppedBecause: `only ${have} of ${want} consumers could be set up` };
+    if (have < want) {
+      return { best, steps: results, stoppedBecause: `only ${have} of ${want} consumers could be set up in time (SFU saturated)` };
+    }
   }
   return { best, steps: results, stoppedBecause: "largest step passed" };
 }
