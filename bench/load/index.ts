@@ -7,7 +7,7 @@
 //   npm run bench:load                 # full sweep
 //   npm run bench:load -- --quick      # < 3 minutes
 //   options: --publishers 4  --steps 200,400,600  --window 8  --stack werift|wrtc
-//            --subscriber-procs 3  --audio  --only plain|product|joins  --joins 2000
+//            --subscriber-procs 2  --settle 3  --audio  --only plain|product|joins  --joins 2000
 //
 // The last line of stdout is one JSON object:
 //   {"consumersPerWorker":N,"lossPct":x,"plainRouterConsumers":M,"ratio":r,"joinsPerSec":j,"rssPerPeerKiB":k}
