@@ -24,6 +24,12 @@ export type JoinTokenClaims = {
   mid?: string;
   /** With several nodes: the node that hosts the room (only that node accepts the token). */
   node?: string;
+  /**
+   * Ingest (bot) token: may stream an RTP source (ffmpeg) into the room through PlainTransports
+   * (server/rooms/ingest.ts). Issued only to admins (POST /api/admin/rooms/[roomId]/ingest-token)
+   * or by an operator holding the server secret (`npm run room:stream`).
+   */
+  ingest?: boolean;
 };
 
 export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
@@ -84,6 +90,7 @@ export async function signJoinToken(
   if (claims.mid !== undefined) payload.mid = claims.mid;
   if (claims.node !== undefined) payload.node = claims.node;
   const jti = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
+  if (claims.ingest) payload.ingest = true;
   const token = await new SignJWT(payload)
     .setJti(jti)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -120,7 +127,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, node, exp, jti } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, node, ingest, exp, jti } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -131,6 +138,7 @@ export async function verifyJoinToken(
       (mid !== undefined && !str(mid)) ||
       (node !== undefined && !str(node)) ||
       (jti !== undefined && !str(jti)) ||
+      (ingest !== undefined && typeof ingest !== "boolean") ||
       typeof exp !== "number"
     ) {
       return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
@@ -148,6 +156,8 @@ export async function verifyJoinToken(
     // tokens signed before jti existed get a stable stand-in (they cannot be revoked singly)
     const id = typeof jti === "string" ? jti : `legacy:${sub}:${exp}`;
     return { ok: true, claims, expiresAt: new Date(exp * 1000), jti: id };
+    if (ingest === true) claims.ingest = true;
+    return { ok: true, claims, expiresAt: new Date(exp * 1000) };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       return { ok: false, error: new JoinTokenError("expired", "join token has expired; fetch a new one") };

@@ -2,6 +2,7 @@
 // they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { RoomObserver } from "./room-observer";
 
@@ -30,6 +31,7 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      ingest?: IngestOptions;
     },
   ) {}
 
@@ -53,6 +55,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        ingest: this.options.ingest,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {

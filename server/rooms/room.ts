@@ -15,6 +15,7 @@ import { metrics } from "../metrics";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import type { Peer, PeerSink } from "./peer";
+import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
 import { RoomMedia } from "./room-media";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
@@ -38,6 +39,8 @@ export type RoomOptions = {
   logger: Logger;
   qualityIntervalMs?: number;
   reconnectGraceMs?: number;
+  /** Where ingest PlainTransports listen (default loopback). */
+  ingest?: IngestOptions;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -49,6 +52,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
   readonly router: RoomRouter;
   readonly media: RoomMedia;
+  readonly ingest: RoomIngest;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
   closed = false;
@@ -73,6 +77,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.router = router;
     this.log = log;
     this.media = new RoomMedia(this);
+    this.ingest = new RoomIngest(() => this.router.ready(), options.ingest);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -295,6 +300,8 @@ export class Room extends EventEmitter<RoomEvents> {
         return respond({});
       case "restartIce":
         return respond(await media.restartIce(peer, request.data.transportId));
+      case "createPlainTransport":
+        return respond(await this.ingest.createPlainTransport(peer, request.data));
       case "leave":
         respond({});
         this.removePeer(peer);
@@ -330,7 +337,7 @@ export class Room extends EventEmitter<RoomEvents> {
       previous.sink?.close(CLOSE_CODES.replaced, "you joined this meeting from another window");
       this.removePeer(previous);
     }
-    peer.displayName = data.displayName;
+    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
     peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
     peer.joined = true;
     peer.joinedAt = new Date();

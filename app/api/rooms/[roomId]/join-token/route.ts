@@ -14,6 +14,7 @@ import { clusterContext } from "@/lib/shared-state/process";
 import { prisma } from "@/lib/db";
 import { z } from "zod";
 import { resolveJoinAccess } from "@/lib/rooms/join-access";
+import { readOptionalJsonBody } from "@/lib/http/optional-json-body";
 
 export const dynamic = "force-dynamic";
 
@@ -21,15 +22,11 @@ const noStore = { "cache-control": "no-store" };
 
 export async function POST(req: Request, ctx: { params: Promise<{ roomId: string }> }) {
   const { roomId } = await ctx.params;
-  let body: unknown = {};
-  const text = await req.text();
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return Response.json({ error: { code: "bad_request", message: "expected a JSON body" } }, { status: 400 });
-    }
+  const parsed = await readOptionalJsonBody(req);
+  if (!parsed.ok) {
+    return Response.json({ error: { code: "bad_request", message: "expected a JSON body" } }, { status: 400 });
   }
+  const body = parsed.body;
   const user = await getCurrentUser();
   const access = await resolveJoinAccess(prisma, { roomId, user, body });
   if (!access.ok) {
