@@ -155,9 +155,8 @@ export async function verifyJoinToken(
     if (node !== undefined) claims.node = node as string;
     // tokens signed before jti existed get a stable stand-in (they cannot be revoked singly)
     const id = typeof jti === "string" ? jti : `legacy:${sub}:${exp}`;
-    return { ok: true, claims, expiresAt: new Date(exp * 1000), jti: id };
     if (ingest === true) claims.ingest = true;
-    return { ok: true, claims, expiresAt: new Date(exp * 1000) };
+    return { ok: true, claims, expiresAt: new Date(exp * 1000), jti: id };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       return { ok: false, error: new JoinTokenError("expired", "join token has expired; fetch a new one") };
