@@ -160,21 +160,41 @@ export interface AttendanceRow {
   id: string;
   displayName: string;
   isGuest: boolean;
+  /** "host" | "co-host" | "signed-in" | "guest". */
+  role: string;
   userId: string | null;
   userEmail: string | null;
   participantKey: string;
+  /** First join. */
   joinedAt: Date;
+  /** Last leave (null while in the meeting). */
   leftAt: Date | null;
-  durationMs: number | null;
+  /** In-meeting time summed over all joins (the current stay counted up to now). */
+  durationMs: number;
+  joinCount: number;
+  reconnectCount: number;
   qualitySamples: number;
   meanPacketLoss: number | null;
   maxPacketLoss: number | null;
   meanRttMs: number | null;
   meanSendKbps: number | null;
   meanRecvKbps: number | null;
+  meanScore: number | null;
+  downSamples: number;
+  meanDownPacketLoss: number | null;
+  maxDownPacketLoss: number | null;
+  meanDownJitterMs: number | null;
+  meanDownScore: number | null;
+  meanDownKbps: number | null;
 }
 
-export async function getSessionDetail(db: Db, id: string) {
+/** Stored in-meeting time plus the stay in progress. */
+export function inMeetingMs(a: { inMeetingMs: number; currentJoinAt: Date | null; leftAt: Date | null }, now: Date = new Date()): number {
+  const current = a.currentJoinAt && !a.leftAt ? Math.max(0, now.getTime() - a.currentJoinAt.getTime()) : 0;
+  return a.inMeetingMs + current;
+}
+
+export async function getSessionDetail(db: Db, id: string, now: Date = new Date()) {
   if (!id || id.length > 64) return null;
   const s = await db.meetingSession.findUnique({
     where: { id },
@@ -185,22 +205,10 @@ export async function getSessionDetail(db: Db, id: string) {
   });
   if (!s) return null;
   const participants = new Set(s.attendances.map((a) => a.participantKey)).size;
-  const attendances: AttendanceRow[] = s.attendances.map((a) => ({
-    id: a.id,
-    displayName: a.displayName,
-    isGuest: a.isGuest,
-    userId: a.userId,
-    userEmail: a.user?.email ?? null,
-    participantKey: a.participantKey,
-    joinedAt: a.joinedAt,
-    leftAt: a.leftAt,
-    durationMs: a.leftAt ? Math.max(0, a.leftAt.getTime() - a.joinedAt.getTime()) : null,
-    qualitySamples: a.qualitySamples,
-    meanPacketLoss: a.meanPacketLoss,
-    maxPacketLoss: a.maxPacketLoss,
-    meanRttMs: a.meanRttMs,
-    meanSendKbps: a.meanSendKbps,
-    meanRecvKbps: a.meanRecvKbps,
+  const attendances: AttendanceRow[] = s.attendances.map(({ user, sessionId: _s, lastSeenAt: _l, currentJoinAt: _c, inMeetingMs: _m, endReason: _e, ...a }) => ({
+    ...a,
+    userEmail: user?.email ?? null,
+    durationMs: inMeetingMs({ inMeetingMs: _m, currentJoinAt: _c, leftAt: a.leftAt }, now),
   }));
   return { session: toRow(s, participants), attendances };
 }

@@ -45,15 +45,14 @@ before(async () => {
       data: { meetingId: mb.id, startedAt: new Date(Date.UTC(2030, 1, 1 + i, 23, 30)), endedAt: null, peakParticipants: 1 },
     });
   }
-  // First Alice session: Alice twice (rejoin), a guest, Bob -> 3 distinct participants.
+  // First Alice session: Alice twice (rejoin: one row, 2 joins), a guest, Bob -> 3 participants.
   const s0 = sessionIds[0];
   const at = (min: number) => new Date(Date.UTC(2030, 0, 1, 10, min));
   await db.attendance.createMany({
     data: [
-      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", joinedAt: at(0), leftAt: at(10), qualitySamples: 5, meanPacketLoss: 0.5, maxPacketLoss: 3, meanRttMs: 42.4, meanSendKbps: 812.6, meanRecvKbps: 1500 },
-      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", joinedAt: at(12), leftAt: at(45) },
-      { sessionId: s0, participantKey: "guest:abc", displayName: "Gus", isGuest: true, joinedAt: at(1), leftAt: null },
-      { sessionId: s0, userId: bob.id, participantKey: bob.id, displayName: "Bob", joinedAt: at(2), leftAt: at(30) },
+      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", role: "host", joinedAt: at(0), leftAt: at(45), joinCount: 2, inMeetingMs: 43 * 60_000, qualitySamples: 5, meanPacketLoss: 0.5, maxPacketLoss: 3, meanRttMs: 42.4, meanSendKbps: 812.6, meanRecvKbps: 1500 },
+      { sessionId: s0, participantKey: "guest:abc", displayName: "Gus", isGuest: true, joinedAt: at(1), leftAt: null, currentJoinAt: at(1), inMeetingMs: 0 },
+      { sessionId: s0, userId: bob.id, participantKey: bob.id, displayName: "Bob", role: "signed-in", joinedAt: at(2), leftAt: at(30), inMeetingMs: 28 * 60_000 },
     ],
   });
 });
@@ -104,14 +103,17 @@ test("hosts for the filter: only users with meetings", async () => {
 });
 
 test("session detail lists every attendance with quality", async () => {
-  const d = await getSessionDetail(t.db, sessionIds[0]);
+  const d = await getSessionDetail(t.db, sessionIds[0], new Date(Date.UTC(2030, 0, 1, 10, 31)));
   assert.ok(d);
-  assert.equal(d.attendances.length, 4);
+  assert.equal(d.attendances.length, 3);
   assert.equal(d.session.participants, 3);
   const [a1, gus] = d.attendances;
   assert.equal(a1.displayName, "Alice");
   assert.equal(a1.userEmail, "alice@example.com");
-  assert.equal(a1.durationMs, 10 * 60_000);
+  assert.equal(a1.durationMs, 43 * 60_000, "summed in-meeting time");
+  assert.equal(a1.joinCount, 2);
+  assert.equal(a1.role, "host");
+  assert.equal(gus.durationMs, 30 * 60_000, "still in: counted up to now");
   assert.equal(a1.meanRttMs, 42.4);
   assert.equal(gus.isGuest, true);
   assert.equal(gus.leftAt, null);
