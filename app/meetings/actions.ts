@@ -13,6 +13,8 @@ import {
   regenerateInviteToken,
   updateMeeting,
 } from "@/lib/meetings/service";
+import { inviteChangedAttendees, sendInvitations, setAttendees } from "@/lib/meetings/invitations";
+import { requestOrigin } from "@/lib/meetings/origin";
 
 export type MeetingFormState = {
   fieldErrors?: Record<string, string>;
@@ -29,6 +31,8 @@ export async function createMeetingAction(_prev: MeetingFormState, formData: For
   const data = meetingDataFromForm(parsed.data);
   if (!data.ok) return { fieldErrors: { [data.field]: data.error }, formError: data.error };
   const meeting = await createMeeting(prisma, user.id, data.data);
+  const attendees = await setAttendees(prisma, meeting.id, parsed.data.attendees);
+  await inviteChangedAttendees(prisma, meeting.id, attendees, await requestOrigin());
   revalidatePath("/");
   redirect(`/meetings/${meeting.id}`);
 }
@@ -43,7 +47,16 @@ export async function updateMeetingAction(id: string, _prev: MeetingFormState, f
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), formError: "Please fix the highlighted fields." };
   const data = meetingDataFromForm(parsed.data, { previousStartsAt: found.meeting.startsAt });
   if (!data.ok) return { fieldErrors: { [data.field]: data.error }, formError: data.error };
-  await updateMeeting(prisma, user.id, id, data.data);
+  const saved = await updateMeeting(prisma, user.id, id, data.data);
+  if (!saved) return { formError: "This meeting no longer exists." };
+  const origin = await requestOrigin();
+  const attendees = await setAttendees(prisma, id, parsed.data.attendees);
+  // Everyone already invited gets the update (raised SEQUENCE); new people their invitation.
+  if (saved.changed) {
+    const kept = parsed.data.attendees.filter((e) => !attendees.added.includes(e));
+    if (kept.length) await sendInvitations(prisma, id, "update", origin, { to: kept });
+  }
+  await inviteChangedAttendees(prisma, id, attendees, origin);
   revalidatePath("/");
   revalidatePath(`/meetings/${id}`);
   redirect(`/meetings/${id}`);
@@ -55,6 +68,7 @@ export async function cancelMeetingAction(id: string): Promise<MeetingActionResu
   const user = await getCurrentUser();
   if (!user) return { ok: false, error: SIGNED_OUT.formError };
   const ok = await cancelMeeting(prisma, user.id, id);
+  if (ok) await sendInvitations(prisma, id, "cancel", await requestOrigin());
   revalidatePath("/");
   revalidatePath(`/meetings/${id}`);
   return ok ? { ok } : { ok, error: "Only the host can cancel this meeting." };

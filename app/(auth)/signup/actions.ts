@@ -2,6 +2,8 @@
 import { prisma } from "@/lib/db";
 import { fieldErrors, signUpSchema } from "@/lib/auth/schemas";
 import { signUpWithPassword } from "@/lib/auth/users";
+import { sendVerificationMail } from "@/lib/auth/verification";
+import { requestOrigin } from "@/lib/meetings/origin";
 
 export type SignUpState = {
   ok: boolean;
@@ -9,7 +11,11 @@ export type SignUpState = {
   formError?: string;
 };
 
-/** Creates the account; the form then signs in with the same credentials. */
+/**
+ * Creates the account and mails the verification link (in the background: a slow mail
+ * server must not hold up the sign-up); the form then signs in with the same credentials.
+ * An unverified account can sign in and host; ADMIN_EMAILS and OAuth linking wait for it.
+ */
 export async function signUpAction(_prev: SignUpState, formData: FormData): Promise<SignUpState> {
   const parsed = signUpSchema.safeParse({
     name: formData.get("name") ?? "",
@@ -22,6 +28,8 @@ export async function signUpAction(_prev: SignUpState, formData: FormData): Prom
   try {
     const result = await signUpWithPassword(prisma, parsed.data);
     if (!result.ok) return { ok: false, fieldErrors: { email: result.error }, formError: result.error };
+    const origin = await requestOrigin();
+    void sendVerificationMail(prisma, result.user, origin).catch((err) => console.error("verification mail failed", err));
     return { ok: true };
   } catch (err) {
     console.error("sign-up failed", err);
