@@ -4,7 +4,9 @@ import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db";
 import { getCurrentUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/auth/schemas";
-import { meetingFormDataToObject, meetingFormSchema } from "@/lib/meetings/schema";
+import { meetingFormDataToObject, meetingFormSchema, occurrenceFormSchema } from "@/lib/meetings/schema";
+import { editOccurrence } from "@/lib/meetings/occurrence-edits";
+import { zonedWallTimeToUtc } from "@/lib/time/zoned";
 import {
   cancelMeeting,
   createMeeting,
@@ -80,4 +82,43 @@ export async function regenerateInviteAction(id: string): Promise<MeetingActionR
   const token = await regenerateInviteToken(prisma, user.id, id);
   revalidatePath(`/meetings/${id}`);
   return token ? { ok: true } : { ok: false, error: "Only the host can change the invite link." };
+}
+
+/** Moves / re-times one occurrence of a series (its own start and duration). */
+export async function updateOccurrenceAction(
+  id: string,
+  originalMs: number,
+  _prev: MeetingFormState,
+  formData: FormData,
+): Promise<MeetingFormState> {
+  const user = await getCurrentUser();
+  if (!user) return SIGNED_OUT;
+  const parsed = occurrenceFormSchema.safeParse({
+    start: formData.get("start") ?? "",
+    timeZone: formData.get("timeZone") ?? "",
+    durationMinutes: formData.get("durationMinutes") ?? "",
+  });
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), formError: "Please fix the highlighted fields." };
+  let startsAt: Date;
+  try {
+    startsAt = zonedWallTimeToUtc(parsed.data.start, parsed.data.timeZone);
+  } catch {
+    return { fieldErrors: { start: "Enter a valid date and time" } };
+  }
+  const r = await editOccurrence(prisma, user.id, id, new Date(originalMs), { startsAt, durationMinutes: parsed.data.durationMinutes });
+  if (!r.ok) return { formError: r.error };
+  await sendInvitations(prisma, id, "update", await requestOrigin());
+  revalidatePath(`/meetings/${id}`);
+  redirect(`/meetings/${id}`);
+}
+
+export async function cancelOccurrenceAction(id: string, originalMs: number): Promise<MeetingActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: SIGNED_OUT.formError };
+  const r = await editOccurrence(prisma, user.id, id, new Date(originalMs), { cancelled: true });
+  if (!r.ok) return { ok: false, error: r.error };
+  await sendInvitations(prisma, id, "update", await requestOrigin());
+  revalidatePath(`/meetings/${id}`);
+  revalidatePath("/");
+  return { ok: true };
 }

@@ -104,3 +104,14 @@ export function meetingFormDataToObject(formData: FormData): Record<string, unkn
     repeatCount: formData.get("repeatCount") ?? "",
   };
 }
+
+/** Moving one occurrence of a series: its own start (wall time in the series' zone) and duration. */
+export const occurrenceFormSchema = z.object({
+  start: z.string().trim().refine((v) => parseWallTime(v) !== null, "Enter a valid date and time"),
+  timeZone: z.string().refine((v) => isValidTimeZone(v), "Choose a valid time zone"),
+  durationMinutes: z.coerce
+    .number({ error: "Enter a duration in minutes" })
+    .int("Duration must be whole minutes")
+    .min(MIN_DURATION, `Duration must be at least ${MIN_DURATION} minutes`)
+    .max(MAX_DURATION, `Duration must be at most ${MAX_DURATION} minutes (24 hours)`),
+});

@@ -102,6 +102,8 @@ interface Participant {
   reconnects: number;
   role: AttendanceRole;
   quality: QualityAccumulator;
+  /** Samples since the last timeline point. */
+  window: QualityAccumulator;
   dirty: boolean;
 }
 
@@ -219,7 +221,10 @@ export class HistoryRecorder implements RoomObserver {
       if (out.lastConnection) {
         const p = rec.participants.get(peer.participantKey);
         const reason: StayEndReason = this.stopping ? "restart" : "left";
-        if (p) this.enqueue(rec, "leave", () => this.endStay(p, at, reason));
+        if (p) {
+          const win = takeWindow(p);
+          this.enqueue(rec, "leave", () => this.endStay(rec, p, at, reason, win));
+        }
       }
       if (out.roomEmpty) {
         // The session ends with roomClosed (a replaced connection's new join may follow at once).
@@ -236,18 +241,29 @@ export class HistoryRecorder implements RoomObserver {
       const rec = this.rooms.get(roomId);
       const p = rec?.participants.get(peer.participantKey);
       if (!rec || !p || !rec.peers.has(peer.id)) return;
+      const at = this.leaveTime(peer);
       this.enqueue(rec, "reconnect", async () => {
         p.reconnects += 1;
         if (!p.attendanceId) return;
         await this.db.attendance.update({ where: { id: p.attendanceId }, data: { reconnectCount: p.reconnects } });
+        await this.writeEvent(rec, p, at, "reconnecting");
       });
     } catch (e) {
       this.log.error({ err: e, roomId }, "history: peerReconnecting failed");
     }
   }
 
-  peerReconnected(_roomId: string, _peer: HistoryPeer): void {
-    // Nothing to write: the stay simply goes on (the reconnect was counted when it began).
+  peerReconnected(roomId: string, peer: HistoryPeer): void {
+    // The stay simply goes on (the reconnect was counted when it began); mark the timeline.
+    try {
+      const rec = this.rooms.get(roomId);
+      const p = rec?.participants.get(peer.participantKey);
+      if (!rec || !p) return;
+      const at = this.now();
+      this.enqueue(rec, "reconnected", () => this.writeEvent(rec, p, at, "reconnected"));
+    } catch (e) {
+      this.log.error({ err: e, roomId }, "history: peerReconnected failed");
+    }
   }
 
   qualitySample(roomId: string, peerId: string, q: PeerQuality): void {
@@ -257,6 +273,7 @@ export class HistoryRecorder implements RoomObserver {
       const p = key ? rec!.participants.get(key) : undefined;
       if (!p) return;
       addQualitySample(p.quality, q);
+      addQualitySample(p.window, q);
       p.dirty = true;
     } catch (e) {
       this.log.error({ err: e, roomId }, "history: qualitySample failed");
@@ -283,9 +300,12 @@ export class HistoryRecorder implements RoomObserver {
       for (const p of rec.participants.values()) {
         if (!p.dirty) continue;
         p.dirty = false;
+        const at = this.now();
+        const win = takeWindow(p);
         this.enqueue(rec, "flush quality", async () => {
           if (!p.attendanceId) return;
           await this.db.attendance.update({ where: { id: p.attendanceId }, data: qualitySummary(p.quality) });
+          await this.writePoint(rec, p, at, win);
         });
       }
     }
@@ -383,7 +403,10 @@ export class HistoryRecorder implements RoomObserver {
     const stay: StayEndReason = this.stopping ? "restart" : "left";
     for (const key of present) {
       const p = rec.participants.get(key);
-      if (p) this.enqueue(rec, "leave", () => this.endStay(p, at, stay));
+      if (p) {
+        const win = takeWindow(p);
+        this.enqueue(rec, "leave", () => this.endStay(rec, p, at, stay, win));
+      }
     }
     rec.presence.connections.clear();
     rec.peers.clear();
@@ -481,6 +504,7 @@ export class HistoryRecorder implements RoomObserver {
         this.adopt(p, row);
       } else {
         p.stayStart = at;
+        await this.writeEvent(rec, p, at, "join");
         await this.writePeak(rec, at);
         return;
       }
@@ -501,7 +525,34 @@ export class HistoryRecorder implements RoomObserver {
         displayName,
       },
     });
+    await this.writeEvent(rec, p, at, "join");
     await this.writePeak(rec, at);
+  }
+
+  /** A timeline point: the means of the samples since the previous one. */
+  private async writePoint(rec: SessionRecord, p: Participant, at: Date, win: QualityAccumulator): Promise<void> {
+    if (!p.attendanceId || !rec.sessionId || (win.samples === 0 && win.down.samples === 0)) return;
+    const w = qualitySummary(win);
+    await this.db.qualityPoint.create({
+      data: {
+        sessionId: rec.sessionId,
+        attendanceId: p.attendanceId,
+        at,
+        packetLoss: w.meanPacketLoss,
+        rttMs: w.meanRttMs,
+        sendKbps: w.meanSendKbps,
+        recvKbps: w.meanRecvKbps,
+        score: w.meanScore,
+        downPacketLoss: w.meanDownPacketLoss,
+        downJitterMs: w.meanDownJitterMs,
+        downScore: w.meanDownScore,
+      },
+    });
+  }
+
+  private async writeEvent(rec: SessionRecord, p: Participant, at: Date, kind: "join" | "leave" | "reconnecting" | "reconnected" | "restart"): Promise<void> {
+    if (!p.attendanceId || !rec.sessionId) return;
+    await this.db.attendanceEvent.create({ data: { sessionId: rec.sessionId, attendanceId: p.attendanceId, at, kind } });
   }
 
   private async writePeak(rec: SessionRecord, at: Date): Promise<void> {
@@ -565,8 +616,9 @@ export class HistoryRecorder implements RoomObserver {
     return true;
   }
 
-  private async endStay(p: Participant, at: Date, reason: StayEndReason): Promise<void> {
+  private async endStay(rec: SessionRecord, p: Participant, at: Date, reason: StayEndReason, win: QualityAccumulator): Promise<void> {
     if (!p.attendanceId || !p.stayStart) return;
+    await this.writePoint(rec, p, at, win);
     p.inMeetingMs += Math.max(0, at.getTime() - p.stayStart.getTime());
     p.stayStart = null;
     p.dirty = false;
@@ -581,7 +633,15 @@ export class HistoryRecorder implements RoomObserver {
         ...qualitySummary(p.quality),
       },
     });
+    await this.writeEvent(rec, p, at, reason === "left" ? "leave" : "restart");
   }
+}
+
+/** The samples since the last timeline point (taken at event time, written in the queue). */
+function takeWindow(p: Participant): QualityAccumulator {
+  const win = p.window;
+  p.window = newQuality();
+  return win;
 }
 
 function newParticipant(key: string): Participant {
@@ -594,6 +654,7 @@ function newParticipant(key: string): Participant {
     reconnects: 0,
     role: "guest",
     quality: newQuality(),
+    window: newQuality(),
     dirty: false,
   };
 }

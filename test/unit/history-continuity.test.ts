@@ -371,5 +371,43 @@ for (const backend of testBackends) {
       assert.equal(role("guest:x"), "guest");
       assert.equal(role(guestUser.id), "co-host");
     });
+
+    test("timeline: one quality point per flush window (window means), and join/leave/reconnect events", async () => {
+      const r = recorder();
+      const a = peer("a");
+      r.peerJoined("room1", a);
+      r.qualitySample("room1", a.id, q(a.id, 2, 20, 100, 100));
+      r.qualitySample("room1", a.id, q(a.id, 4, 40, 300, 300));
+      h.clock += 10_000;
+      r.flush();
+      r.flush(); // nothing new: no point
+      r.qualitySample("room1", a.id, q(a.id, 10, 100, 50, 50, { downlink: { score: 4, packetLossPercent: 8, jitterMs: 30, availableKbps: 500 } }));
+      h.clock += 5_000;
+      r.peerReconnecting("room1", { ...a, disconnectedAt: at(15) });
+      h.clock += 2_000;
+      r.peerReconnected("room1", a);
+      h.clock += 3_000;
+      r.peerLeft("room1", a); // the leave writes the last window
+      r.roomClosed("room1");
+      await r.idle();
+      const points = await h.db.qualityPoint.findMany({ orderBy: { at: "asc" } });
+      assert.equal(points.length, 2);
+      assert.deepEqual(points[0].at, at(10));
+      assert.equal(points[0].packetLoss, 3);
+      assert.equal(points[0].rttMs, 30);
+      assert.equal(points[0].sendKbps, 200);
+      assert.equal(points[0].downPacketLoss, null);
+      assert.deepEqual(points[1].at, at(20));
+      assert.equal(points[1].packetLoss, 10);
+      assert.equal(points[1].downPacketLoss, 8);
+      assert.equal(points[1].downJitterMs, 30);
+      const events = await h.db.attendanceEvent.findMany({ orderBy: [{ at: "asc" }, { kind: "asc" }] });
+      assert.deepEqual(events.map((e) => [e.kind, (e.at.getTime() - at(0).getTime()) / 1000]), [
+        ["join", 0],
+        ["reconnecting", 15],
+        ["reconnected", 17],
+        ["leave", 20],
+      ]);
+    });
   });
 }

@@ -7,6 +7,7 @@ import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
 import { getMeetingForHost } from "@/lib/meetings/service";
 import { utcToZonedInputValue } from "@/lib/time/zoned";
+import { choiceFromRule } from "@/lib/meetings/recurrence";
 import { updateMeetingAction } from "@/app/meetings/actions";
 import { MeetingForm } from "@/components/meetings/MeetingForm";
 import { Card, MessagePage } from "@/components/ui/Card";
@@ -17,6 +18,7 @@ export default async function EditMeetingPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requireUser(`/meetings/${id}/edit`);
   const found = await getMeetingForHost(prisma, id, user.id);
+  const attendees = found.ok ? await prisma.meetingAttendee.findMany({ where: { meetingId: id }, orderBy: { createdAt: "asc" }, select: { email: true } }) : [];
   if (!found.ok && found.reason === "not_found") notFound();
   if (!found.ok) {
     forbiddenIfSupported();
@@ -46,6 +48,8 @@ export default async function EditMeetingPage({ params }: { params: Promise<{ id
             timeZone: m.timeZone,
             durationMinutes: m.durationMinutes,
             requireSignIn: m.requireSignIn,
+            attendees: attendees.map((a) => a.email).join("\n"),
+            recurrence: choiceFromRule(m.recurrenceRule, m.timeZone),
           }}
         />
       </Card>
