@@ -1,6 +1,6 @@
 // Mail settings from the environment. SMTP_URL unset = the embedded default: mails are
 // written as .eml files to an outbox folder, so a one-machine install works without a relay.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 export type MailConfig =
@@ -26,6 +26,7 @@ export function mailConfig(env: Record<string, string | undefined> = process.env
     if (!parsed.success) throw new Error(parsed.error.issues[0].message);
     return { kind: "smtp", url: parsed.data, from };
   }
-  const dir = resolve(env.MAIL_OUTBOX_DIR?.trim() || resolve(env.DATA_DIR ?? "data", "outbox"));
+  // A runtime path, not a file of the app: keep Next's output tracing out of it.
+  const dir = resolve(/*turbopackIgnore: true*/ env.MAIL_OUTBOX_DIR?.trim() || join(env.DATA_DIR ?? "data", "outbox"));
   return { kind: "outbox", dir, from };
 }
