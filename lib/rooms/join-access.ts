@@ -7,7 +7,9 @@
 //   inviteToken missing / not the current   -> 403
 //   signed-in user with the invite          -> user token (sub = uid = user id)
 //   signed out, meeting requires sign-in    -> 401
-//   signed out, guests allowed              -> guest token (sub = "guest:<random>"); the
+//   signed out, guests allowed              -> guest token (sub = "guest:<random>", or the
+//                                              guest's key from its cookie, so a rejoin is
+//                                              the same person: lib/rooms/guest-identity.ts); the
 //                                              name defaults to "Guest" because the room
 //                                              client fetches its token while the visitor is
 //                                              still typing (the join request carries the
@@ -59,7 +61,7 @@ function sameToken(a: string, b: string): boolean {
 
 export async function resolveJoinAccess(
   db: Db,
-  input: { roomId: string; user: JoinUser | null; body: unknown },
+  input: { roomId: string; user: JoinUser | null; body: unknown; guestKey?: string | null },
 ): Promise<JoinAccessResult> {
   const parsed = joinRequestSchema.safeParse(input.body ?? {});
   if (!parsed.success) return deny(400, "bad_request", parsed.error.issues[0]?.message ?? "invalid request");
@@ -95,6 +97,6 @@ export async function resolveJoinAccess(
   if (meeting.requireSignIn) return deny(401, "sign_in_required", "Sign in to join this meeting.");
   return {
     ok: true,
-    claims: { ...base, sub: newGuestParticipantKey(), name: displayName ?? GUEST_NAME, host: false, guest: true },
+    claims: { ...base, sub: input.guestKey ?? newGuestParticipantKey(), name: displayName ?? GUEST_NAME, host: false, guest: true },
   };
 }
