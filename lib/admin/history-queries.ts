@@ -2,6 +2,7 @@
 // paging and CSV. Takes the Prisma client as an argument (tests use their own SQLite).
 import type { Db, Prisma } from "@/lib/db";
 import { isValidTimeZone, zonedDayEndToUtc, zonedDayStartToUtc } from "@/lib/time/zoned";
+import type { QualitySummary } from "@/lib/quality/summary";
 
 export const HISTORY_PAGE_SIZE = 20;
 export const CSV_MAX_ROWS = 50_000;
@@ -165,7 +166,7 @@ export async function listHosts(db: Db): Promise<{ id: string; name: string | nu
   });
 }
 
-export interface AttendanceRow {
+export interface AttendanceRow extends QualitySummary {
   id: string;
   displayName: string;
   isGuest: boolean;
@@ -182,19 +183,6 @@ export interface AttendanceRow {
   durationMs: number;
   joinCount: number;
   reconnectCount: number;
-  qualitySamples: number;
-  meanPacketLoss: number | null;
-  maxPacketLoss: number | null;
-  meanRttMs: number | null;
-  meanSendKbps: number | null;
-  meanRecvKbps: number | null;
-  meanScore: number | null;
-  downSamples: number;
-  meanDownPacketLoss: number | null;
-  maxDownPacketLoss: number | null;
-  meanDownJitterMs: number | null;
-  meanDownScore: number | null;
-  meanDownKbps: number | null;
 }
 
 /** Stored in-meeting time plus the stay in progress. */

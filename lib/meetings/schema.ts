@@ -41,6 +41,12 @@ const recurrenceFields = {
 export const MIN_DURATION = 5;
 export const MAX_DURATION = 24 * 60;
 
+const durationField = z.coerce
+  .number({ error: "Enter a duration in minutes" })
+  .int("Duration must be whole minutes")
+  .min(MIN_DURATION, `Duration must be at least ${MIN_DURATION} minutes`)
+  .max(MAX_DURATION, `Duration must be at most ${MAX_DURATION} minutes (24 hours)`);
+
 export const meetingFormSchema = z.object({
   title: z.string().trim().min(1, "Enter a title").max(200, "Title must be at most 200 characters"),
   description: z.string().trim().max(5000, "Description must be at most 5000 characters").default(""),
@@ -51,11 +57,7 @@ export const meetingFormSchema = z.object({
     .min(1, "Choose a date and time")
     .refine((v) => parseWallTime(v) !== null, "Enter a valid date and time"),
   timeZone: z.string().refine((v) => isValidTimeZone(v), "Choose a valid time zone"),
-  durationMinutes: z.coerce
-    .number({ error: "Enter a duration in minutes" })
-    .int("Duration must be whole minutes")
-    .min(MIN_DURATION, `Duration must be at least ${MIN_DURATION} minutes`)
-    .max(MAX_DURATION, `Duration must be at most ${MAX_DURATION} minutes (24 hours)`),
+  durationMinutes: durationField,
   requireSignIn: z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean()),
   attendees: attendeesField,
   ...recurrenceFields,
@@ -109,9 +111,5 @@ export function meetingFormDataToObject(formData: FormData): Record<string, unkn
 export const occurrenceFormSchema = z.object({
   start: z.string().trim().refine((v) => parseWallTime(v) !== null, "Enter a valid date and time"),
   timeZone: z.string().refine((v) => isValidTimeZone(v), "Choose a valid time zone"),
-  durationMinutes: z.coerce
-    .number({ error: "Enter a duration in minutes" })
-    .int("Duration must be whole minutes")
-    .min(MIN_DURATION, `Duration must be at least ${MIN_DURATION} minutes`)
-    .max(MAX_DURATION, `Duration must be at most ${MAX_DURATION} minutes (24 hours)`),
+  durationMinutes: durationField,
 });

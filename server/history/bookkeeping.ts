@@ -103,22 +103,9 @@ export interface QualityAccumulator {
   };
 }
 
-/** The Attendance columns the accumulator maps to. */
-export interface QualitySummary {
-  qualitySamples: number;
-  meanPacketLoss: number | null;
-  maxPacketLoss: number | null;
-  meanRttMs: number | null;
-  meanSendKbps: number | null;
-  meanRecvKbps: number | null;
-  meanScore: number | null;
-  downSamples: number;
-  meanDownPacketLoss: number | null;
-  maxDownPacketLoss: number | null;
-  meanDownJitterMs: number | null;
-  meanDownScore: number | null;
-  meanDownKbps: number | null;
-}
+/** The Attendance columns the accumulator maps to (shared with the reports). */
+export type { QualitySummary } from "@/lib/quality/summary";
+import type { QualitySummary } from "@/lib/quality/summary";
 
 export function newQuality(): QualityAccumulator {
   return {
