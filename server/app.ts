@@ -16,7 +16,18 @@ export const SFU_STATS_PATH = "/api/sfu/stats";
 export type SignalingConfig = Pick<
   Config,
   "NUM_WORKERS" | "RTC_MIN_PORT" | "LISTEN_IP" | "ANNOUNCED_ADDRESS" | "MAX_PEERS_PER_ROOM"
->;
+> &
+  Partial<
+    Pick<
+      Config,
+      | "RECONNECT_GRACE_SECONDS"
+      | "WS_MAX_UNAUTHENTICATED_PER_IP"
+      | "WS_MAX_UNAUTHENTICATED"
+      | "ALLOWED_ORIGINS"
+      | "PUBLIC_URL"
+      | "TRUST_PROXY"
+    >
+  >;
 
 export type StartSignalingOptions = {
   httpServer: HttpServer | HttpsServer;
@@ -29,10 +40,12 @@ export type StartSignalingOptions = {
   onOtherUpgrade?: UpgradeHandler;
   heartbeatIntervalMs?: number;
   qualityIntervalMs?: number;
+  /** Overrides RECONNECT_GRACE_SECONDS (tests). */
+  reconnectGraceMs?: number;
   limits?: Partial<ConnectionLimits>;
 };
 
-export type SfuStats = RegistryCounts & { connections: number };
+export type SfuStats = RegistryCounts & { connections: number; unauthenticated: number };
 
 export type Signaling = {
   pool: WorkerPool;
@@ -67,6 +80,8 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     observer: options.observer ?? noopRoomObserver,
     logger: log,
     qualityIntervalMs: options.qualityIntervalMs,
+    reconnectGraceMs:
+      options.reconnectGraceMs ?? (config.RECONNECT_GRACE_SECONDS ? config.RECONNECT_GRACE_SECONDS * 1000 : undefined),
   });
   const signaling = attachSignalingServer({
     httpServer: options.httpServer,
@@ -74,10 +89,21 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     logger: log,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     limits: options.limits,
+    upgradePolicy: {
+      allowedOrigins: config.ALLOWED_ORIGINS,
+      publicOrigin: config.PUBLIC_URL,
+      trustProxy: config.TRUST_PROXY,
+      ...(config.WS_MAX_UNAUTHENTICATED_PER_IP ? { maxUnauthenticatedPerIp: config.WS_MAX_UNAUTHENTICATED_PER_IP } : {}),
+      ...(config.WS_MAX_UNAUTHENTICATED ? { maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED } : {}),
+    },
     onOtherUpgrade: options.onOtherUpgrade,
   });
 
-  const stats = (): SfuStats => ({ ...registry.counts(), connections: signaling.connections });
+  const stats = (): SfuStats => ({
+    ...registry.counts(),
+    connections: signaling.connections,
+    unauthenticated: signaling.unauthenticated,
+  });
 
   const handleHttp = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? "/";

@@ -75,6 +75,49 @@ export const envSchema = z
         .transform((v) => v ?? "info"),
     ),
     MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", 50, 1, 1000),
+    /** How long a participant whose connection dropped is kept (media and all) for a resume. */
+    RECONNECT_GRACE_SECONDS: intVar("RECONNECT_GRACE_SECONDS", 30, 1, 3600),
+    /** Sockets that have not shown a join token yet: at most this many per client address... */
+    WS_MAX_UNAUTHENTICATED_PER_IP: intVar("WS_MAX_UNAUTHENTICATED_PER_IP", 50, 1, 100_000),
+    /** ...and in total. */
+    WS_MAX_UNAUTHENTICATED: intVar("WS_MAX_UNAUTHENTICATED", 2000, 1, 1_000_000),
+    /** Origins besides the site's own that may open signaling sockets (comma-separated, for embedding). */
+    ALLOWED_ORIGINS: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          const list = (v ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+          for (const o of list) {
+            let ok = false;
+            try {
+              const u = new URL(o);
+              ok = (u.protocol === "http:" || u.protocol === "https:") && u.origin === o.replace(/\/$/, "");
+            } catch {
+              ok = false;
+            }
+            if (!ok) {
+              ctx.addIssue({ code: "custom", message: `ALLOWED_ORIGINS: "${o}" is not an origin like https://example.org` });
+              return z.NEVER;
+            }
+          }
+          return list;
+        }),
+    ),
+    /** The site's public origin (invite links); also allowed to open signaling sockets. */
+    PUBLIC_URL: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .refine((v) => {
+          if (v === undefined) return true;
+          try {
+            return /^https?:$/.test(new URL(v).protocol);
+          } catch {
+            return false;
+          }
+        }, "PUBLIC_URL must be an http(s) URL"),
+    ),
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,
     JOIN_TOKEN_SECRET: optionalString,

@@ -20,6 +20,8 @@ export function AvatarTile({
       data-testid="remote-peer"
       data-peer-id={participant.id}
       data-peer-name={participant.displayName}
+      data-reconnecting={participant.reconnecting ? "true" : "false"}
+      reconnecting={participant.reconnecting}
       label={participant.isHost ? `${participant.displayName} (host)` : participant.displayName}
       micMuted={!mic || mic.paused}
       topRight={<QualityIndicator quality={quality} />}

@@ -5,6 +5,7 @@ import { useGroupedMedia } from "@/lib/client/use-room";
 import { AvatarTile } from "./AvatarTile";
 import { ControlsBar } from "./ControlsBar";
 import { ParticipantCount } from "./ParticipantCount";
+import { ReconnectingBanner } from "./ReconnectingBanner";
 import { RemoteAudioList } from "./RemoteAudio";
 import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
@@ -59,6 +60,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
               stream={screen.stream}
               paused={screen.paused}
               quality={quality[participant.id]}
+              reconnecting={participant.reconnecting}
             />,
           ]
         : [],
@@ -77,6 +79,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         </h1>
         <ParticipantCount count={state.participants.length + 1} />
       </header>
+      {state.connection.status === "reconnecting" && <ReconnectingBanner attempt={state.connection.attempt} />}
       <main className="min-h-0 flex-1 overflow-auto">
         <RoomLayout cameras={cameras} screens={screens} />
       </main>

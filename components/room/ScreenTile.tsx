@@ -12,9 +12,10 @@ export interface ScreenTileProps {
   stream: MediaStream;
   paused?: boolean;
   quality?: PeerQuality;
+  reconnecting?: boolean;
 }
 
-export function ScreenTile({ peerId, name, stream, paused, quality }: ScreenTileProps) {
+export function ScreenTile({ peerId, name, stream, paused, quality, reconnecting }: ScreenTileProps) {
   const local = peerId === undefined;
   const label = local ? "Your screen" : `${name}'s screen`;
   const testAttrs = local
@@ -25,9 +26,10 @@ export function ScreenTile({ peerId, name, stream, paused, quality }: ScreenTile
         "data-peer-name": name,
         "data-source": "screen",
         "data-muted": paused ? "true" : "false",
+        "data-reconnecting": reconnecting ? "true" : "false",
       };
   return (
-    <TileFrame {...testAttrs} label={label} className="bg-black" topRight={local ? undefined : <QualityIndicator quality={quality} />}>
+    <TileFrame {...testAttrs} label={label} reconnecting={reconnecting} className="bg-black" topRight={local ? undefined : <QualityIndicator quality={quality} />}>
       <MediaVideo stream={stream} fit="contain" />
       {local && (
         <p className="absolute inset-x-0 top-2 text-center text-xs text-slate-300">

@@ -26,18 +26,25 @@ export function Avatar({ name, small }: { name: string; small?: boolean }) {
 export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
   label: string;
   micMuted?: boolean;
+  /** The person's connection dropped and is being restored: the tile stays, dimmed. */
+  reconnecting?: boolean;
   topRight?: ReactNode;
   children: ReactNode;
   [dataAttr: `data-${string}`]: string | undefined;
 }
 
-export function TileFrame({ label, micMuted, topRight, children, className = "", ...rest }: TileFrameProps) {
+export function TileFrame({ label, micMuted, reconnecting, topRight, children, className = "", ...rest }: TileFrameProps) {
   return (
     <div
       {...rest}
       className={`relative aspect-video w-full overflow-hidden rounded-xl bg-slate-900 ring-1 ring-white/10 ${className}`}
     >
       {children}
+      {reconnecting && (
+        <div className="absolute inset-0 flex items-center justify-center bg-black/55">
+          <span className="rounded-md bg-black/70 px-3 py-1 text-sm text-amber-200">Reconnecting…</span>
+        </div>
+      )}
       {topRight && <div className="absolute right-2 top-2 flex items-center gap-1">{topRight}</div>}
       <div className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-md bg-black/60 px-2 py-0.5 text-sm">
         {micMuted && (

@@ -25,6 +25,8 @@ export function VideoTile({ participant, camera, mic, quality, compact }: VideoT
       data-peer-name={name}
       data-source="camera"
       data-muted={camera.paused ? "true" : "false"}
+      data-reconnecting={participant.reconnecting ? "true" : "false"}
+      reconnecting={participant.reconnecting}
       label={participant.isHost ? `${name} (host)` : name}
       micMuted={!mic || mic.paused}
       topRight={

@@ -43,7 +43,7 @@ export type VerifyJoinTokenResult =
 const keyCache = new Map<string, Uint8Array>();
 
 /** The HMAC key: JOIN_TOKEN_SECRET, else NEXTAUTH_SECRET (read at call time). */
-function secretKey(explicit?: string): Uint8Array {
+export function secretKey(explicit?: string): Uint8Array {
   const secret = explicit ?? process.env.JOIN_TOKEN_SECRET ?? process.env.NEXTAUTH_SECRET;
   if (!secret) {
     throw new JoinTokenError(

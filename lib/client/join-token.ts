@@ -4,6 +4,8 @@
 export interface JoinTokenOptions {
   displayName?: string;
   inviteToken?: string;
+  /** From an earlier join: the route keeps this participant's identity. */
+  rejoinTicket?: string;
   signal?: AbortSignal;
 }
 
@@ -15,6 +17,8 @@ export interface JoinToken {
   fetchedAt: number;
   /** The name the server suggests (signed-in users), read from the token's claims. */
   name?: string;
+  /** Where to open the signaling socket when the room lives on another node (multi-node). */
+  signalingUrl?: string;
 }
 
 /** Reads the unverified `name` claim of a JWT (display only; the server verifies tokens). */
@@ -52,6 +56,7 @@ export async function fetchJoinToken(roomId: string, opts: JoinTokenOptions = {}
   const body: Record<string, string> = {};
   if (opts.displayName?.trim()) body.displayName = opts.displayName.trim();
   if (opts.inviteToken) body.inviteToken = opts.inviteToken;
+  if (opts.rejoinTicket) body.rejoinTicket = opts.rejoinTicket;
   let res: Response;
   try {
     res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/join-token`, {
@@ -87,5 +92,6 @@ export async function fetchJoinToken(roomId: string, opts: JoinTokenOptions = {}
     expiresAt: json.expiresAt as string | number,
     fetchedAt: Date.now(),
     name: claimedName(json.token),
+    ...(typeof json.signalingUrl === "string" && /^wss?:\/\//.test(json.signalingUrl) ? { signalingUrl: json.signalingUrl } : {}),
   };
 }

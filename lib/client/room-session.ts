@@ -1,103 +1,58 @@
-// One meeting session in the browser: signaling, mediasoup-client Device, transports,
-// producers, consumers, local capture and the participant list, exposed as an immutable
-// state snapshot (for useSyncExternalStore) plus imperative actions.
+// One meeting in the browser: the orchestration of its parts, exposed as an immutable state
+// snapshot (for useSyncExternalStore) plus actions.
 //
-// Join latency is the design driver. Everything that does not need the user's click is
-// done while the pre-join screen is shown (socket, token, router caps, device.load, both
-// transports), so that the click costs one `join` round trip before consumers arrive.
+//   signaling-client.ts        one WebSocket, typed requests, liveness pings
+//   reconnector.ts             the retry loop (delays: reconnect-policy.ts)
+//   transports.ts              send + recv WebRtcTransports, ICE restarts
+//   publisher.ts / subscriber.ts   producers / consumers
+//   local-media-controller.ts  camera, mic, screen tracks and their toggles
+//   room-state.ts              the state and its pure reducer
+//
+// Join latency is the design driver of the first join: everything that does not need the
+// user's click happens while the pre-join screen is shown (socket, token, router caps,
+// device.load, both transports), so the click costs one `join` round trip.
+// Staying in the call is the driver of the rest: when the socket is lost the session keeps
+// its tracks, tiles and controls, reconnects with backoff, and either *resumes* (same peer on
+// the server, catch up from a snapshot, ICE restart where the path died) or, when the server
+// no longer knows it, *rejoins* as the same participant and publishes again.
 import { Device } from "mediasoup-client";
-import type {
-  Consumer,
-  DtlsParameters,
-  IceCandidate,
-  IceParameters,
-  Producer,
-  RtpCapabilities,
-  RtpCodecCapability,
-  RtpParameters,
-  Transport,
-} from "mediasoup-client/types";
-import type {
-  MediaKind,
-  MediaSource,
-  NotificationData,
-  PeerInfo,
-  PeerQuality,
-  ResponseData,
+import type { RtpCapabilities } from "mediasoup-client/types";
+import {
+  CLOSE_CODES,
+  FINAL_CLOSE_CODES,
+  type Method,
+  type RequestData,
+  type ResponseData,
 } from "@/lib/signaling/protocol";
-import { SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
+import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
-import { captureOne, captureScreen, captureUserMedia, deviceStatusText, type DeviceStatus } from "./local-media";
+import { LocalMediaController } from "./local-media-controller";
+import { Publisher } from "./publisher";
+import { countRecovery } from "./recovery-log";
+import { Reconnector, type AttemptResult } from "./reconnector";
+import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
+import {
+  initialRoomState,
+  roomReducer,
+  type LocalMediaState,
+  type RoomAction,
+  type RoomError,
+  type RoomState,
+} from "./room-state";
+import { Subscriber } from "./subscriber";
+import { MediaTransports } from "./transports";
 
-export type Phase = "prejoin" | "joining" | "joined" | "left" | "disconnected";
-/**
- * Pre-join warm-up: socket + token + router caps + device + transports.
- * "needs-name": guests get a token only with a display name, so it waits for one.
- */
-export type WarmupStatus = "idle" | "connecting" | "needs-name" | "ready" | "error";
-export type RoomErrorKind =
-  | "unreachable"
-  | "invalid-link"
-  | "sign-in"
-  | "room-full"
-  | "disconnected"
-  | "unsupported"
-  | "unknown";
-
-export interface RoomError {
-  kind: RoomErrorKind;
-  message: string;
-}
-
-export interface Participant {
-  id: string;
-  displayName: string;
-  isHost: boolean;
-}
-
-/** One consumed remote track. */
-export interface RemoteMedia {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: MediaKind;
-  source: MediaSource;
-  track: MediaStreamTrack;
-  stream: MediaStream;
-  /** The remote producer is paused (camera off / mic muted). */
-  paused: boolean;
-}
-
-export interface LocalMediaState {
-  cameraOn: boolean;
-  micOn: boolean;
-  screenOn: boolean;
-  cameraStatus: DeviceStatus;
-  micStatus: DeviceStatus;
-  /** Own camera for the preview / self tile (null when no camera track). */
-  cameraStream: MediaStream | null;
-  screenStream: MediaStream | null;
-  /** A toggle is in flight; the button ignores clicks meanwhile. */
-  busy: { camera: boolean; mic: boolean; screen: boolean };
-}
-
-export interface RoomState {
-  roomId: string;
-  phase: Phase;
-  warmup: WarmupStatus;
-  /** Blocking error: shown on the pre-join screen, or the disconnected screen. */
-  error: RoomError | null;
-  /** Non-blocking message in the room (e.g. screen share failed). */
-  notice: string | null;
-  selfId: string | null;
-  isHost: boolean;
-  displayName: string;
-  /** Remote participants in join order. */
-  participants: Participant[];
-  media: RemoteMedia[];
-  quality: Record<string, PeerQuality>;
-  local: LocalMediaState;
-}
+export type {
+  ConnectionState,
+  LocalMediaState,
+  Participant,
+  Phase,
+  RemoteMedia,
+  RoomError,
+  RoomErrorKind,
+  RoomState,
+  WarmupStatus,
+} from "./room-state";
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -109,13 +64,11 @@ export interface RoomSessionOptions {
   displayName?: string;
 }
 
-type SendAppData = { source: MediaSource };
-
-const CAMERA_MAX_BITRATE = 800_000;
-const SCREEN_MAX_BITRATE = 1_500_000;
-
 /** Join timing marks (ms since the join click), also exposed as window.__meetMetrics. */
 export type JoinMetrics = Record<string, number>;
+
+/** A reconnect attempt gives up on a socket that does not open within this. */
+const RECONNECT_CONNECT_TIMEOUT_MS = 4_000;
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -130,31 +83,18 @@ export class RoomSession {
 
   private client: SignalingClient | null = null;
   private device: Device | null = null;
+  private transports: MediaTransports | null = null;
+  private publisher: Publisher | null = null;
+  private subscriber: Subscriber | null = null;
+  private readonly localMedia: LocalMediaController;
+  private readonly reconnector = new Reconnector();
+
   private token: JoinToken | null = null;
   private tokenPromise: Promise<JoinToken> | null = null;
   private warmupPromise: Promise<void> | null = null;
-
-  private sendTransport: Transport | null = null;
-  private recvTransport: Transport | null = null;
-  /** Resolves with the recv transport (or null if this connection is torn down). */
-  private recv = deferred<Transport | null>();
-  private send = deferred<Transport | null>();
-  private transportsStarted = false;
-
-  private cameraTrack: MediaStreamTrack | null = null;
-  private micTrack: MediaStreamTrack | null = null;
-  private screenTrack: MediaStreamTrack | null = null;
-  private producers: { camera: Producer | null; mic: Producer | null; screen: Producer | null } = {
-    camera: null,
-    mic: null,
-    screen: null,
-  };
-  private readonly producing = { camera: false, mic: false };
-  private readonly consumers = new Map<string, Consumer>();
-  /** Consumers announced by the server whose consume() has not finished yet. */
-  private readonly pendingConsumers = new Set<string>();
-  /** Pause/close notices that arrived while the consumer was still being created. */
-  private readonly earlyConsumerEvents = new Map<string, "paused" | "resumed" | "closed">();
+  /** Who we are on the server while joined: what a `resume` needs. */
+  private identity: { peerId: string; resumeSecret: string } | null = null;
+  private rejoinTicket: string | null;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
@@ -162,34 +102,29 @@ export class RoomSession {
   private metrics: JoinMetrics = {};
 
   private destroyed = false;
-  private previewStarted = false;
   private rewarmTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Offline: the socket is as good as gone; don't wait for the liveness timeout. */
+  private readonly onNetworkEvent = () => {
+    if (typeof navigator !== "undefined" && !navigator.onLine && this.state.phase === "joined") {
+      this.client?.declareDead("the browser went offline");
+    }
+  };
 
   constructor(opts: RoomSessionOptions) {
     this.opts = opts;
-    this.state = {
-      roomId: opts.roomId,
-      phase: "prejoin",
-      warmup: "idle",
-      error: null,
-      notice: null,
-      selfId: null,
-      isHost: false,
-      displayName: opts.displayName ?? "",
-      participants: [],
-      media: [],
-      quality: {},
-      local: {
-        cameraOn: opts.camera ?? true,
-        micOn: opts.mic ?? true,
-        screenOn: false,
-        cameraStatus: opts.camera === false ? "off" : "pending",
-        micStatus: opts.mic === false ? "off" : "pending",
-        cameraStream: null,
-        screenStream: null,
-        busy: { camera: false, mic: false, screen: false },
-      },
-    };
+    this.state = initialRoomState(opts);
+    this.rejoinTicket = typeof window !== "undefined" ? loadRejoinTicket(opts.roomId) : null;
+    this.localMedia = new LocalMediaController({
+      local: () => this.state.local,
+      setLocal: (patch) => this.setLocal(patch),
+      notice: (message) => this.patch({ notice: message }),
+      publisher: () => (this.state.phase === "joined" ? this.publisher : null),
+      inCall: () => this.state.phase === "joined",
+      destroyed: () => this.destroyed,
+    });
+    if (typeof window !== "undefined") {
+      window.addEventListener("offline", this.onNetworkEvent);
+    }
   }
 
   // ---- store interface ----------------------------------------------------------------
@@ -201,28 +136,40 @@ export class RoomSession {
     return () => this.listeners.delete(fn);
   };
 
-  private set(patch: Partial<RoomState>): void {
+  private dispatch(action: RoomAction): void {
     if (this.destroyed) return;
-    this.state = { ...this.state, ...patch };
+    const next = roomReducer(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
     for (const fn of [...this.listeners]) fn();
   }
 
-  private setLocal(patch: Partial<LocalMediaState>): void {
-    this.set({ local: { ...this.state.local, ...patch } });
+  private patch(patch: Extract<RoomAction, { type: "patch" }>["patch"]): void {
+    this.dispatch({ type: "patch", patch });
   }
 
-  private setBusy(kind: keyof LocalMediaState["busy"], value: boolean): void {
-    this.setLocal({ busy: { ...this.state.local.busy, [kind]: value } });
+  private setLocal(patch: Partial<LocalMediaState>): void {
+    this.dispatch({ type: "local", patch });
+  }
+
+  /** A request on the current socket (transports, producers and consumers outlive sockets). */
+  private readonly signal = <M extends Method>(method: M, data: RequestData<M>): Promise<ResponseData<M>> => {
+    const client = this.client;
+    if (!client || client.state !== "open") {
+      return Promise.reject(new SignalingRequestError("DISCONNECTED", "not connected", method));
+    }
+    return client.request(method, data);
+  };
+
+  private signalingUrl(): string {
+    return this.token?.signalingUrl ?? defaultSignalingUrl();
   }
 
   // ---- pre-join -----------------------------------------------------------------------
 
   /** Starts the camera/mic preview and the network warm-up, in parallel. */
   start(): void {
-    if (!this.previewStarted) {
-      this.previewStarted = true;
-      void this.startPreview();
-    }
+    void this.localMedia.startPreview();
     this.warmUp().catch(() => {
       // state.error already says what went wrong
     });
@@ -230,48 +177,9 @@ export class RoomSession {
 
   /** Retry after "server unreachable" and similar. */
   retry(): void {
-    this.set({ error: null });
+    this.patch({ error: null });
     this.warmupPromise = null;
     this.warmUp().catch(() => {});
-  }
-
-  private async startPreview(): Promise<void> {
-    const { cameraOn, micOn } = this.state.local;
-    const res = await captureUserMedia({ camera: cameraOn, mic: micOn });
-    if (this.destroyed) {
-      res.camera?.stop();
-      res.mic?.stop();
-      return;
-    }
-    // The user may have switched a device off while the prompt was open.
-    if (res.camera && !this.state.local.cameraOn) {
-      res.camera.stop();
-      res.camera = null;
-      res.cameraStatus = "off";
-    }
-    if (res.mic && !this.state.local.micOn) {
-      res.mic.stop();
-      res.mic = null;
-      res.micStatus = "off";
-    }
-    this.setCameraTrack(res.camera);
-    this.micTrack = res.mic;
-    this.setLocal({
-      cameraStatus: res.cameraStatus,
-      micStatus: res.micStatus,
-      cameraOn: !!res.camera,
-      micOn: !!res.mic,
-    });
-    // Joined while the permission prompt was open: publish now.
-    if (this.state.phase === "joined") {
-      if (res.camera) void this.produceCamera();
-      if (res.mic) void this.produceMic();
-    }
-  }
-
-  private setCameraTrack(track: MediaStreamTrack | null): void {
-    this.cameraTrack = track;
-    this.setLocal({ cameraStream: track ? new MediaStream([track]) : null });
   }
 
   private warmUp(): Promise<void> {
@@ -286,35 +194,55 @@ export class RoomSession {
 
   private async doWarmUp(): Promise<void> {
     this.closeConnection();
-    const client = new SignalingClient();
-    this.client = client;
-    this.set({ warmup: "connecting" });
-    this.attach(client);
+    this.patch({ warmup: "connecting" });
     // Device detection + load run alongside the network round trips.
-    const devicePromise = Device.factory();
+    const devicePromise = this.device ? Promise.resolve(this.device) : Device.factory();
     devicePromise.catch(() => {});
+    // The socket opens while the token is fetched; a token naming another node (multi-node
+    // deployments) moves it there.
+    let client: SignalingClient = this.openClient();
+    const connected = client.connect();
+    connected.catch(() => {});
     try {
-      const [, token] = await Promise.all([client.connect(), this.tokenForWarmUp()]);
+      const token = await this.tokenForWarmUp();
+      if (token.signalingUrl && token.signalingUrl !== client.url) {
+        client.close();
+        client = this.openClient();
+        await client.connect();
+      } else {
+        await connected;
+      }
       const { routerRtpCapabilities } = await client.request("getRouterRtpCapabilities", {
         roomId: this.opts.roomId,
         token: token.token,
       });
-      const device = await devicePromise;
-      await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
+      await this.loadDevice(await devicePromise, routerRtpCapabilities as RtpCapabilities);
       if (client !== this.client) return;
-      this.device = device;
       // Best effort: if the server wants `join` first, this is redone right after joining.
-      this.startTransports(client).catch((err) => {
+      this.transports!.create().catch((err) => {
         console.warn("[room] pre-join transport creation failed; retrying after join", err);
-        this.transportsStarted = false;
       });
-      this.set({ warmup: "ready" });
+      this.patch({ warmup: "ready" });
     } catch (err) {
       if (client !== this.client) throw err;
       this.closeConnection();
-      this.set({ warmup: "error", error: describeError(err) });
+      this.patch({ warmup: "error", error: describeError(err) });
       throw err;
     }
+  }
+
+  private async loadDevice(device: Device, caps: RtpCapabilities): Promise<void> {
+    if (!device.loaded) await device.load({ routerRtpCapabilities: caps });
+    if (this.device === device) return;
+    this.device = device;
+    const transports = new MediaTransports(device, this.signal, {
+      canSignal: () => this.client?.state === "open",
+      mark: (name) => this.mark(name),
+      onHealthChange: () => this.updateConnectionStatus(),
+    });
+    this.transports = transports;
+    this.publisher = new Publisher(device, transports, this.signal);
+    this.subscriber = new Subscriber(transports, this.signal, (a) => this.dispatch(a), (name) => this.mark(name));
   }
 
   /** Like freshToken(), but a guest without a name waits for one instead of failing. */
@@ -328,10 +256,10 @@ export class RoomSession {
           err.status === 400 &&
           (err.code === "display_name_required" || !this.state.displayName.trim());
         if (!needsName || this.destroyed) throw err;
-        this.set({ warmup: "needs-name" });
+        this.patch({ warmup: "needs-name" });
         this.nameWaiter ??= deferred<void>();
         await this.nameWaiter.promise;
-        this.set({ warmup: "connecting" });
+        this.patch({ warmup: "connecting" });
       }
     }
   }
@@ -350,12 +278,13 @@ export class RoomSession {
       this.tokenPromise = fetchJoinToken(this.opts.roomId, {
         displayName: this.state.displayName.trim() || undefined,
         inviteToken: this.opts.inviteToken,
+        rejoinTicket: this.rejoinTicket ?? undefined,
       })
         .then((t) => {
           this.token = t;
           // Signed-in users: prefill the name the server knows, unless one was typed.
           if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
-            this.set({ displayName: t.name });
+            this.patch({ displayName: t.name });
           }
           return t;
         })
@@ -366,94 +295,37 @@ export class RoomSession {
     return this.tokenPromise;
   }
 
-  /** Creates both transports in parallel; the recv one is usable as soon as its reply lands. */
-  private async startTransports(client: SignalingClient): Promise<void> {
-    if (this.transportsStarted) return;
-    this.transportsStarted = true;
-    const recvP = client.request("createTransport", { direction: "recv" });
-    const sendP = client.request("createTransport", { direction: "send" });
-    sendP.catch(() => {});
-    const recvInfo = await recvP;
-    if (client !== this.client || !this.device) return;
-    this.recvTransport = this.makeTransport(client, "recv", recvInfo);
-    this.recv.resolve(this.recvTransport);
-    this.preconnect(this.recvTransport);
-    const sendInfo = await sendP;
-    if (client !== this.client || !this.device) return;
-    this.sendTransport = this.makeTransport(client, "send", sendInfo);
-    this.send.resolve(this.sendTransport);
-  }
-
-  /**
-   * ICE + DTLS of the recv transport normally start with the first real consumer, i.e.
-   * after the click. A placeholder consumer (an audio m-section no RTP will ever match)
-   * makes the browser connect the transport during pre-join instead, so the first remote
-   * frame only waits for `join` + consumer set-up. It stays (inert) until the transport
-   * closes: as the first m-section it could only be disabled, not removed.
-   */
-  private preconnect(recv: Transport): void {
-    const opus = this.device?.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === "audio/opus");
-    if (!opus || opus.preferredPayloadType === undefined) return;
-    const rtpParameters: RtpParameters = {
-      mid: "warmup",
-      codecs: [
-        {
-          mimeType: opus.mimeType,
-          payloadType: opus.preferredPayloadType,
-          clockRate: opus.clockRate,
-          channels: opus.channels,
-          parameters: {},
-          rtcpFeedback: [],
-        },
-      ],
-      headerExtensions: [],
-      encodings: [{ ssrc: 1 + Math.floor(Math.random() * 0x7ffffffe) }],
-      rtcp: { cname: "warmup", reducedSize: true },
-    };
-    recv
-      .consume({ id: "warmup", producerId: "warmup", kind: "audio", rtpParameters })
-      .then(() => this.mark("preconnected"))
-      .catch((err) => console.warn("[room] recv transport pre-connect failed (harmless)", err));
-  }
-
-  private makeTransport(
-    client: SignalingClient,
-    direction: "send" | "recv",
-    info: ResponseData<"createTransport">,
-  ): Transport {
-    const device = this.device!;
-    const options = {
-      id: info.id,
-      iceParameters: info.iceParameters as IceParameters,
-      iceCandidates: info.iceCandidates as unknown as IceCandidate[],
-      dtlsParameters: info.dtlsParameters as DtlsParameters,
-    };
-    const transport = direction === "send" ? device.createSendTransport(options) : device.createRecvTransport(options);
-    transport.on("connect", ({ dtlsParameters }, callback, errback) => {
-      client.request("connectTransport", { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+  /** A new socket with every notification wired to this session (ignored once it is not current). */
+  private openClient(): SignalingClient {
+    const client = new SignalingClient(this.signalingUrl());
+    this.client = client;
+    const current = () => client === this.client;
+    client.on("newConsumer", (d) => {
+      if (!current()) return;
+      this.mark(`newConsumer:${d.kind}`);
+      this.mark(`newConsumerArrived:${d.kind}`, client.frameTimeStamp);
+      void this.subscriber?.add(d);
     });
-    if (direction === "send") {
-      transport.on("produce", ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = (appData as SendAppData).source;
-        client
-          .request("produce", { transportId: transport.id, kind, rtpParameters, source })
-          .then(({ producerId }) => callback({ id: producerId }), errback);
-      });
-    }
-    let iceRestarted = false;
-    transport.on("connectionstatechange", (state) => {
-      this.mark(`${direction}:${state}`);
-      if (state === "failed" && !iceRestarted && client.state === "open") {
-        iceRestarted = true;
-        client
-          .request("restartIce", { transportId: transport.id })
-          .then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as IceParameters }))
-          .catch((err) => console.warn(`[room] ICE restart (${direction}) failed`, err));
-      } else if (state === "connected") {
-        iceRestarted = false;
-      }
+    client.on("consumerClosed", ({ consumerId }) => current() && this.subscriber?.remove(consumerId));
+    client.on("consumerPaused", ({ consumerId }) => current() && this.subscriber?.setPaused(consumerId, true));
+    client.on("consumerResumed", ({ consumerId }) => current() && this.subscriber?.setPaused(consumerId, false));
+    client.on("peerJoined", ({ peer }) => current() && this.dispatch({ type: "peerJoined", peer }));
+    client.on("peerLeft", ({ peerId }) => {
+      if (!current()) return;
+      this.subscriber?.removePeer(peerId);
+      this.dispatch({ type: "peerLeft", peerId });
     });
-    return transport;
+    client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
+    client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
+    client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
+    client.on("mediaReset", ({ reason }) => {
+      if (!current()) return;
+      console.info(`[room] media reset by the server (${reason}); setting media up again`);
+      countRecovery("mediaResets");
+      void this.rebuildMedia();
+    });
+    client.onClose((info) => this.onSocketClosed(client, info));
+    return client;
   }
 
   // ---- joining ------------------------------------------------------------------------
@@ -468,264 +340,78 @@ export class RoomSession {
     this.joinStartedAt = performance.now();
     this.metrics = {};
     exposeMetrics(this.metrics);
-    this.set({ phase: "joining", error: null, displayName: name });
+    this.patch({ phase: "joining", error: null, displayName: name });
     this.releaseNameWaiter();
-    if (opts.camera === false) this.releaseCamera();
-    if (opts.mic === false) this.releaseMic();
+    if (opts.camera === false) this.localMedia.releaseCamera();
+    if (opts.mic === false) this.localMedia.releaseMic();
     try {
       if (this.state.warmup !== "ready" || this.client?.state !== "open") {
         if (this.state.warmup === "error") this.warmupPromise = null;
         await this.warmUp();
       }
       const client = this.client;
-      const device = this.device;
-      if (!client || !device || client.state !== "open") {
+      if (!client || !this.device || client.state !== "open") {
         throw new SignalingRequestError("DISCONNECTED", "connection lost while joining", "join");
       }
-      const token = await this.freshToken();
-      this.mark("joinSent");
-      const res = await client.request("join", {
-        roomId: this.opts.roomId,
-        token: token.token,
-        displayName: name,
-        rtpCapabilities: device.rtpCapabilities,
-      });
-      if (client !== this.client) return;
-      this.mark("joinReply");
-      this.mark("joinReplyArrived", client.frameTimeStamp);
-      this.set({
-        phase: "joined",
-        selfId: res.peerId,
-        isHost: res.isHost,
-        participants: mergePeers(
-          this.state.participants,
-          res.peers.filter((p) => p.id !== res.peerId),
-        ),
-      });
+      const res = await this.sendJoin(client, name);
+      if (!res) return;
       // Receiving is already set up (recv transport exists, newConsumer is handled as it
       // arrives); now publish the preview tracks.
-      if (!this.transportsStarted) await this.startTransports(client);
+      await this.transports!.create();
       // On a 2-core machine our encoder start-up competes with decoding the first remote
       // frames, so let the consumers the server is about to announce get set up first.
       const expected = res.peers.reduce((n, p) => n + p.producers.length, 0);
-      await this.waitForConsumers(expected, 300);
+      await this.subscriber!.waitFor(expected, 300, this.subscribe);
       if (client !== this.client) return;
       this.mark("publish");
-      void this.produceCamera();
-      void this.produceMic();
+      this.localMedia.publishAll();
     } catch (err) {
       if (this.destroyed) return;
       console.warn("[room] join failed", err);
       // The socket may be in an unknown state: warm up again on the next attempt.
       this.warmupPromise = null;
       this.closeConnection();
-      this.set({ phase: "prejoin", warmup: "idle", error: describeError(err) });
+      this.patch({ phase: "prejoin", warmup: "idle", error: describeError(err) });
     }
   }
 
-  /** Resolves once `count` consumers exist, or after `timeoutMs`. */
-  private waitForConsumers(count: number, timeoutMs: number): Promise<void> {
-    if (this.consumers.size >= count) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const check = () => {
-        if (this.consumers.size >= count) done();
-      };
-      const unsubscribe = this.subscribe(check);
-      function done() {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      }
+  /** `join` on `client`; on success the state says joined and the socket pings. */
+  private async sendJoin(client: SignalingClient, name: string): Promise<ResponseData<"join"> | null> {
+    const token = await this.freshToken();
+    this.mark("joinSent");
+    const res = await client.request("join", {
+      roomId: this.opts.roomId,
+      token: token.token,
+      displayName: name,
+      rtpCapabilities: this.device!.rtpCapabilities,
     });
+    if (client !== this.client) return null;
+    this.mark("joinReply");
+    this.mark("joinReplyArrived", client.frameTimeStamp);
+    this.identity = { peerId: res.peerId, resumeSecret: res.resumeSecret };
+    this.rejoinTicket = res.rejoinTicket;
+    saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
+    this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
+    client.startLiveness();
+    return res;
   }
 
-  private async produceCamera(): Promise<void> {
-    const track = this.cameraTrack;
-    if (!track || this.producers.camera || this.producing.camera) return;
-    if (this.state.phase !== "joined" || !this.state.local.cameraOn) return;
-    this.producing.camera = true;
-    try {
-      const send = await this.send.promise;
-      if (!send || send.closed || track !== this.cameraTrack) return;
-      track.enabled = true;
-      const producer = await send.produce<SendAppData>({
-        track,
-        codec: this.findCodec("video/vp8"),
-        encodings: [{ maxBitrate: CAMERA_MAX_BITRATE }],
-        codecOptions: { videoGoogleStartBitrate: 600 },
-        stopTracks: false,
-        appData: { source: "camera" },
-      });
-      this.producers.camera = producer;
-      // Switched off while publishing: pause right away.
-      if (!this.state.local.cameraOn) await this.pauseProducer(producer);
-    } catch (err) {
-      console.error("[room] camera publish failed", err);
-      this.set({ notice: "Your camera could not be published." });
-    } finally {
-      this.producing.camera = false;
-    }
-  }
-
-  private async produceMic(): Promise<void> {
-    const track = this.micTrack;
-    if (!track || this.producers.mic || this.producing.mic) return;
-    if (this.state.phase !== "joined" || !this.state.local.micOn) return;
-    this.producing.mic = true;
-    try {
-      const send = await this.send.promise;
-      if (!send || send.closed || track !== this.micTrack) return;
-      track.enabled = true;
-      const producer = await send.produce<SendAppData>({
-        track,
-        codecOptions: { opusDtx: true, opusFec: true },
-        stopTracks: false,
-        appData: { source: "mic" },
-      });
-      this.producers.mic = producer;
-      if (!this.state.local.micOn) await this.pauseProducer(producer);
-    } catch (err) {
-      console.error("[room] microphone publish failed", err);
-      this.set({ notice: "Your microphone could not be published." });
-    } finally {
-      this.producing.mic = false;
-    }
-  }
-
-  private findCodec(mimeType: string): RtpCodecCapability | undefined {
-    return this.device?.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === mimeType);
-  }
-
-  // ---- notifications ------------------------------------------------------------------
-
-  private attach(client: SignalingClient): void {
-    client.on("newConsumer", (d) => void this.onNewConsumer(client, d));
-    client.on("consumerClosed", ({ consumerId }) => this.onConsumerGone(consumerId));
-    client.on("consumerPaused", ({ consumerId }) => this.setConsumerPaused(consumerId, true));
-    client.on("consumerResumed", ({ consumerId }) => this.setConsumerPaused(consumerId, false));
-    client.on("peerJoined", ({ peer }) => {
-      if (peer.id === this.state.selfId) return;
-      this.set({ participants: mergePeers(this.state.participants, [peer]) });
-    });
-    client.on("peerLeft", ({ peerId }) => this.onPeerLeft(peerId));
-    client.on("qualityUpdate", ({ peers }) => {
-      const quality: Record<string, PeerQuality> = {};
-      for (const q of peers) quality[q.peerId] = q;
-      this.set({ quality });
-    });
-    client.onClose((info) => this.onSocketClosed(client, info));
-  }
-
-  private async onNewConsumer(client: SignalingClient, d: NotificationData<"newConsumer">): Promise<void> {
-    this.mark(`newConsumer:${d.kind}`);
-    this.mark(`newConsumerArrived:${d.kind}`, client.frameTimeStamp);
-    this.pendingConsumers.add(d.consumerId);
-    try {
-      await this.consumeAnnounced(client, d);
-    } finally {
-      this.pendingConsumers.delete(d.consumerId);
-      this.earlyConsumerEvents.delete(d.consumerId);
-    }
-  }
-
-  private async consumeAnnounced(client: SignalingClient, d: NotificationData<"newConsumer">): Promise<void> {
-    const recv = await this.recv.promise;
-    if (!recv || recv.closed || client !== this.client) return;
-    let consumer: Consumer;
-    try {
-      consumer = await recv.consume({
-        id: d.consumerId,
-        producerId: d.producerId,
-        kind: d.kind,
-        rtpParameters: d.rtpParameters as unknown as RtpParameters,
-        // One MediaStream id per peer lets the browser lip-sync its audio and video.
-        streamId: `${d.peerId}-${d.source === "screen" ? "screen" : "av"}`,
-        appData: { peerId: d.peerId, source: d.source },
-      });
-    } catch (err) {
-      console.error("[room] consume failed", d, err);
-      return;
-    }
-    const early = this.earlyConsumerEvents.get(d.consumerId);
-    if (early === "closed" || client !== this.client) {
-      consumer.close();
-      return;
-    }
-    this.consumers.set(consumer.id, consumer);
-    this.mark(`consumed:${d.kind}`);
-    // The server created it paused so no packet is lost before we are ready.
-    client.request("resumeConsumer", { consumerId: consumer.id }).catch((err) => {
-      console.warn("[room] resumeConsumer failed", err);
-    });
-    const paused = early ? early === "paused" : d.producerPaused;
-    const media: RemoteMedia = {
-      consumerId: consumer.id,
-      producerId: d.producerId,
-      peerId: d.peerId,
-      kind: d.kind,
-      source: d.source,
-      track: consumer.track,
-      stream: new MediaStream([consumer.track]),
-      paused,
-    };
-    this.set({ media: [...this.state.media.filter((m) => m.consumerId !== media.consumerId), media] });
-  }
-
-  private onConsumerGone(consumerId: string): void {
-    const consumer = this.consumers.get(consumerId);
-    if (!consumer) {
-      if (this.pendingConsumers.has(consumerId)) this.earlyConsumerEvents.set(consumerId, "closed");
-      return;
-    }
-    this.consumers.delete(consumerId);
-    consumer.close();
-    this.set({ media: this.state.media.filter((m) => m.consumerId !== consumerId) });
-  }
-
-  private setConsumerPaused(consumerId: string, paused: boolean): void {
-    if (!this.consumers.has(consumerId)) {
-      if (this.pendingConsumers.has(consumerId) && this.earlyConsumerEvents.get(consumerId) !== "closed") {
-        this.earlyConsumerEvents.set(consumerId, paused ? "paused" : "resumed");
-      }
-      return;
-    }
-    this.set({
-      media: this.state.media.map((m) => (m.consumerId === consumerId ? { ...m, paused } : m)),
-    });
-  }
-
-  private onPeerLeft(peerId: string): void {
-    for (const m of this.state.media) {
-      if (m.peerId !== peerId) continue;
-      this.consumers.get(m.consumerId)?.close();
-      this.consumers.delete(m.consumerId);
-    }
-    const quality = { ...this.state.quality };
-    delete quality[peerId];
-    this.set({
-      participants: this.state.participants.filter((p) => p.id !== peerId),
-      media: this.state.media.filter((m) => m.peerId !== peerId),
-      quality,
-    });
-  }
+  // ---- staying in the call ------------------------------------------------------------
 
   private onSocketClosed(client: SignalingClient, info: CloseInfo): void {
     if (client !== this.client || info.byClient || this.destroyed) return;
     const phase = this.state.phase;
+    if (phase === "joined") {
+      if (FINAL_CLOSE_CODES.has(info.code)) return this.endCall(replacedError());
+      this.startReconnect(info.code);
+      return;
+    }
     this.warmupPromise = null;
     this.closeConnection();
-    if (phase === "joined") {
-      this.stopAllLocal();
-      this.set({
-        phase: "disconnected",
-        warmup: "idle",
-        error: { kind: "disconnected", message: "The connection to the meeting was lost." },
-      });
-    } else if (phase === "prejoin") {
+    if (phase === "prejoin") {
       // E.g. server restart or idle timeout while the user looks at the preview:
       // warm up again quietly; a failure shows up as a pre-join error.
-      this.set({ warmup: "idle" });
+      this.patch({ warmup: "idle" });
       this.rewarmTimer = setTimeout(() => {
         this.rewarmTimer = null;
         if (this.state.phase === "prejoin" && this.state.warmup === "idle") this.warmUp().catch(() => {});
@@ -733,76 +419,147 @@ export class RoomSession {
     }
   }
 
-  // ---- in-room controls (also used on the pre-join screen) ----------------------------
+  private updateConnectionStatus(attempt = this.state.connection.attempt): void {
+    const signalingDown = this.reconnector.active;
+    const mediaDown = this.transports ? !this.transports.healthy() : false;
+    this.dispatch({
+      type: "connection",
+      connection: signalingDown || mediaDown ? { status: "reconnecting", attempt } : { status: "connected", attempt: 0 },
+    });
+  }
 
-  async setCamera(on: boolean): Promise<void> {
-    const { local, phase } = this.state;
-    if (local.busy.camera || on === local.cameraOn) return;
-    const inRoom = phase === "joined";
-    const producer = this.producers.camera;
-    if (!on) {
-      this.setLocal({ cameraOn: false });
-      if (inRoom && producer) {
-        await this.pauseProducer(producer);
-      } else if (!inRoom) {
-        // Pre-join: release the device so the camera light goes off.
-        this.releaseCamera();
-      }
-      return;
-    }
-    this.setBusy("camera", true);
+  private startReconnect(closeCode: number | null): void {
+    if (this.reconnector.active) return;
+    void this.reconnector
+      .run({
+        closeCode,
+        onAttempt: (n) => this.updateConnectionStatus(n),
+        attempt: () => this.recoverOnce(),
+      })
+      .then((outcome) => {
+        if (this.destroyed) return;
+        if (outcome === "recovered") this.updateConnectionStatus(0);
+        else if (outcome === "gave-up") this.endCall({ kind: "disconnected", message: "The connection to the meeting was lost." });
+        else if (outcome === "fatal") this.endCall(describeError(this.reconnector.lastError));
+      });
+    this.updateConnectionStatus(0);
+  }
+
+  /** One reconnect attempt: a new socket, then resume, else a full rejoin on it. */
+  private async recoverOnce(): Promise<AttemptResult> {
+    if (this.state.phase !== "joined") return { outcome: "fatal", error: new Error("not in the call") };
+    const old = this.client;
+    let client: SignalingClient;
     try {
-      if (!this.cameraTrack || this.cameraTrack.readyState === "ended") {
-        const { track, status } = await captureOne("camera");
-        if (this.destroyed) return void track?.stop();
-        this.setLocal({ cameraStatus: status });
-        if (!track) {
-          if (inRoom) this.set({ notice: deviceStatusText("camera", status) });
-          return;
+      client = this.openClient();
+      old?.close(CLOSE_CODES.clientReconnecting);
+      await client.connect(RECONNECT_CONNECT_TIMEOUT_MS);
+    } catch (error) {
+      // The room may have moved to another node: the next try asks the site again.
+      if (this.token?.signalingUrl) this.token = null;
+      return { outcome: "retry", error };
+    }
+    try {
+      if (this.identity) {
+        try {
+          const snapshot = await client.request("resume", {
+            roomId: this.opts.roomId,
+            peerId: this.identity.peerId,
+            secret: this.identity.resumeSecret,
+          });
+          if (client !== this.client) return { outcome: "retry" };
+          await this.applyResume(client, snapshot);
+          countRecovery("resumes");
+          return { outcome: "recovered" };
+        } catch (err) {
+          if (!(err instanceof SignalingRequestError && err.code === "RESUME_FAILED")) throw err;
+          this.identity = null; // the server forgot us: join again as the same person
         }
-        if (producer && !producer.closed) await producer.replaceTrack({ track });
-        this.setCameraTrack(track);
       }
-      this.setLocal({ cameraOn: true, cameraStatus: "ok" });
-      if (this.state.phase !== "joined") return;
-      if (producer && !producer.closed) await this.resumeProducer(producer);
-      else await this.produceCamera();
-    } finally {
-      this.setBusy("camera", false);
+      await this.rejoin(client);
+      countRecovery("rejoins");
+      return { outcome: "recovered" };
+    } catch (error) {
+      client.close(CLOSE_CODES.clientReconnecting);
+      return classifyRecoveryError(error, () => {
+        this.token = null;
+      });
     }
   }
 
-  async setMic(on: boolean): Promise<void> {
-    const { local, phase } = this.state;
-    if (local.busy.mic || on === local.micOn) return;
-    const inRoom = phase === "joined";
-    const producer = this.producers.mic;
-    if (!on) {
-      this.setLocal({ micOn: false });
-      if (inRoom && producer) await this.pauseProducer(producer);
-      else if (!inRoom) this.releaseMic();
+  /** The server kept us: catch up on what happened while the socket was down. */
+  private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
+    this.dispatch({ type: "peersSynced", peers: snapshot.peers });
+    client.startLiveness();
+    const transports = this.transports!;
+    const kept = new Set(snapshot.transports.map((t) => t.id));
+    const local = transports.ids();
+    if (!local.send || !local.recv || !kept.has(local.send) || !kept.has(local.recv)) {
+      // our media went with a dead worker (or never got set up): build it again
+      await this.rebuildMedia();
       return;
     }
-    this.setBusy("mic", true);
+    const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
+    await this.subscriber!.reconcile(snapshot.consumers);
+    const lost = await this.publisher!.reconcile(snapshot.producers);
+    if (lost.length) this.localMedia.publishAll();
+    await restarts;
+  }
+
+  /** The server no longer knows this peer: join again with the same identity and tracks. */
+  private async rejoin(client: SignalingClient): Promise<void> {
+    const token = await this.freshToken();
+    const { routerRtpCapabilities } = await client.request("getRouterRtpCapabilities", {
+      roomId: this.opts.roomId,
+      token: token.token,
+    });
+    if (client !== this.client) throw new SignalingRequestError("DISCONNECTED", "superseded", "getRouterRtpCapabilities");
+    await this.loadDevice(this.device ?? (await Device.factory()), routerRtpCapabilities as RtpCapabilities);
+    this.resetMedia();
+    const created = this.transports!.create();
+    const res = await this.sendJoin(client, this.state.displayName);
+    if (!res) throw new SignalingRequestError("DISCONNECTED", "superseded", "join");
+    await created;
+    this.localMedia.publishAll();
+  }
+
+  /** New transports, producers and consumers on the same socket (media reset, lost transports). */
+  private async rebuildMedia(): Promise<void> {
+    this.resetMedia();
     try {
-      if (!this.micTrack || this.micTrack.readyState === "ended") {
-        const { track, status } = await captureOne("mic");
-        if (this.destroyed) return void track?.stop();
-        this.setLocal({ micStatus: status });
-        if (!track) {
-          if (inRoom) this.set({ notice: deviceStatusText("mic", status) });
-          return;
-        }
-        if (producer && !producer.closed) await producer.replaceTrack({ track });
-        this.micTrack = track;
-      }
-      this.setLocal({ micOn: true, micStatus: "ok" });
-      if (this.state.phase !== "joined") return;
-      if (producer && !producer.closed) await this.resumeProducer(producer);
-      else await this.produceMic();
-    } finally {
-      this.setBusy("mic", false);
+      await this.transports!.create();
+      this.localMedia.publishAll();
+    } catch (err) {
+      console.warn("[room] setting media up again failed; reconnecting", err);
+      this.client?.declareDead("media set-up failed");
     }
+  }
+
+  private resetMedia(): void {
+    this.subscriber?.clear();
+    this.publisher?.forgetAll();
+    this.transports?.closeAll();
+  }
+
+  /** The call is over for good (gave up, replaced, access revoked): the disconnected screen. */
+  private endCall(error: RoomError): void {
+    this.reconnector.stop();
+    this.identity = null;
+    this.localMedia.stopAll();
+    this.closeConnection();
+    this.dispatch({ type: "roomCleared" });
+    this.patch({ phase: "disconnected", warmup: "idle", error });
+    this.dispatch({ type: "connection", connection: { status: "connected", attempt: 0 } });
+  }
+
+  // ---- in-room controls (also used on the pre-join screen) ----------------------------
+
+  setCamera(on: boolean): Promise<void> {
+    return this.localMedia.setCamera(on);
+  }
+
+  setMic(on: boolean): Promise<void> {
+    return this.localMedia.setMic(on);
   }
 
   toggleCamera(): Promise<void> {
@@ -813,94 +570,23 @@ export class RoomSession {
     return this.setMic(!this.state.local.micOn);
   }
 
-  async toggleScreen(): Promise<void> {
-    if (this.state.phase !== "joined" || this.state.local.busy.screen) return;
-    if (this.producers.screen || this.screenTrack) return this.stopScreen();
-    this.setBusy("screen", true);
-    let track: MediaStreamTrack | null = null;
-    try {
-      track = await captureScreen();
-      if (!track) return; // picker cancelled
-      const send = await this.send.promise;
-      if (!send || send.closed || this.state.phase !== "joined") {
-        track.stop();
-        return;
-      }
-      this.screenTrack = track;
-      this.setLocal({ screenOn: true, screenStream: new MediaStream([track]) });
-      const producer = await send.produce<SendAppData>({
-        track,
-        codec: this.findCodec("video/vp8"),
-        encodings: [{ maxBitrate: SCREEN_MAX_BITRATE }],
-        stopTracks: false,
-        appData: { source: "screen" },
-      });
-      this.producers.screen = producer;
-      // The browser's own "Stop sharing" button ends the track.
-      producer.on("trackended", () => void this.stopScreen());
-      if (track.readyState === "ended") void this.stopScreen();
-    } catch (err) {
-      console.error("[room] screen share failed", err);
-      this.set({ notice: (err as Error).message || "Screen sharing failed." });
-      if (track && !this.producers.screen) {
-        track.stop();
-        this.screenTrack = null;
-        this.setLocal({ screenOn: false, screenStream: null });
-      }
-    } finally {
-      this.setBusy("screen", false);
-    }
-  }
-
-  private async stopScreen(): Promise<void> {
-    const producer = this.producers.screen;
-    this.producers.screen = null;
-    this.screenTrack?.stop();
-    this.screenTrack = null;
-    this.setLocal({ screenOn: false, screenStream: null });
-    if (!producer || producer.closed) return;
-    producer.close();
-    try {
-      await this.client?.request("closeProducer", { producerId: producer.id });
-    } catch (err) {
-      console.warn("[room] closeProducer failed", err);
-    }
-  }
-
-  private async pauseProducer(producer: Producer): Promise<void> {
-    producer.pause();
-    try {
-      await this.client?.request("pauseProducer", { producerId: producer.id });
-    } catch (err) {
-      console.warn("[room] pauseProducer failed", err);
-    }
-  }
-
-  private async resumeProducer(producer: Producer): Promise<void> {
-    producer.resume();
-    try {
-      await this.client?.request("resumeProducer", { producerId: producer.id });
-    } catch (err) {
-      console.warn("[room] resumeProducer failed", err);
-    }
+  toggleScreen(): Promise<void> {
+    return this.localMedia.toggleScreen();
   }
 
   /** Not used yet (no simulcast); kept for when layers are selectable. */
   setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    if (!this.client) return Promise.resolve();
-    return this.client
-      .request("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer })
-      .then(() => undefined);
+    return this.signal("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer }).then(() => undefined);
   }
 
   dismissNotice(): void {
-    this.set({ notice: null });
+    this.patch({ notice: null });
   }
 
   /** Pre-join name input; a warm-up waiting for a guest name resumes once typing pauses. */
   setDisplayName(name: string): void {
     if (this.state.phase !== "prejoin") return;
-    this.set({ displayName: name });
+    this.patch({ displayName: name });
     if (this.nameWaiter && name.trim()) {
       if (this.nameTimer) clearTimeout(this.nameTimer);
       this.nameTimer = setTimeout(() => this.releaseNameWaiter(), 400);
@@ -916,11 +602,15 @@ export class RoomSession {
 
   async leave(): Promise<void> {
     if (this.state.phase !== "joined" && this.state.phase !== "joining") return;
+    this.reconnector.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
-    this.set({ phase: "left", participants: [], media: [], quality: {}, notice: null });
-    this.stopAllLocal();
-    this.teardownMedia();
+    this.identity = null;
+    this.dispatch({ type: "roomCleared" });
+    this.patch({ phase: "left" });
+    this.dispatch({ type: "connection", connection: { status: "connected", attempt: 0 } });
+    this.localMedia.stopAll();
+    this.resetMedia();
     if (client) {
       await client.request("leave", {}, { timeoutMs: 1500 }).catch(() => {});
       client.close();
@@ -929,46 +619,14 @@ export class RoomSession {
 
   destroy(): void {
     if (this.destroyed) return;
-    this.stopAllLocal();
+    this.reconnector.stop();
+    this.localMedia.stopAll();
     this.closeConnection();
     this.destroyed = true;
     this.listeners.clear();
-  }
-
-  private releaseCamera(): void {
-    this.cameraTrack?.stop();
-    this.setCameraTrack(null);
-    this.setLocal({ cameraOn: false, cameraStatus: this.state.local.cameraStatus === "ok" ? "off" : this.state.local.cameraStatus });
-  }
-
-  private releaseMic(): void {
-    this.micTrack?.stop();
-    this.micTrack = null;
-    this.setLocal({ micOn: false, micStatus: this.state.local.micStatus === "ok" ? "off" : this.state.local.micStatus });
-  }
-
-  private stopAllLocal(): void {
-    this.cameraTrack?.stop();
-    this.micTrack?.stop();
-    this.screenTrack?.stop();
-    this.cameraTrack = this.micTrack = this.screenTrack = null;
-    this.setLocal({ cameraStream: null, screenStream: null, screenOn: false });
-  }
-
-  private teardownMedia(): void {
-    for (const c of this.consumers.values()) c.close();
-    this.consumers.clear();
-    this.pendingConsumers.clear();
-    this.earlyConsumerEvents.clear();
-    this.producers = { camera: null, mic: null, screen: null };
-    this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.sendTransport = this.recvTransport = null;
-    this.recv.resolve(null);
-    this.send.resolve(null);
-    this.recv = deferred();
-    this.send = deferred();
-    this.transportsStarted = false;
+    if (typeof window !== "undefined") {
+      window.removeEventListener("offline", this.onNetworkEvent);
+    }
   }
 
   /** Drops socket, transports and consumers (not the local tracks). */
@@ -977,11 +635,10 @@ export class RoomSession {
     this.rewarmTimer = null;
     if (this.nameTimer) clearTimeout(this.nameTimer);
     this.nameTimer = null;
-    this.teardownMedia();
+    this.resetMedia();
     const client = this.client;
     this.client = null;
     client?.close();
-    if (this.state.media.length) this.set({ media: [] });
   }
 }
 
@@ -989,15 +646,25 @@ function exposeMetrics(m: JoinMetrics): void {
   (window as unknown as { __meetMetrics?: JoinMetrics }).__meetMetrics = m;
 }
 
-function mergePeers(current: Participant[], peers: PeerInfo[]): Participant[] {
-  const out = [...current];
-  for (const p of peers) {
-    const entry = { id: p.id, displayName: p.displayName, isHost: p.isHost };
-    const i = out.findIndex((x) => x.id === p.id);
-    if (i >= 0) out[i] = entry;
-    else out.push(entry);
+function replacedError(): RoomError {
+  return { kind: "replaced", message: "You joined this meeting from another window or device." };
+}
+
+/** Whether a failed reconnect attempt is worth repeating. */
+export function classifyRecoveryError(error: unknown, dropToken: () => void): AttemptResult {
+  if (error instanceof JoinTokenError) {
+    // server down or restarting: try again; the meeting is gone or the link revoked: stop
+    if (error.status === 0 || error.status >= 500) return { outcome: "retry", error };
+    return { outcome: "fatal", error };
   }
-  return out;
+  if (error instanceof SignalingRequestError) {
+    if (error.code === "UNAUTHORIZED") {
+      dropToken(); // expired: the next try fetches a new one
+      return { outcome: "retry", error };
+    }
+    if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };
+  }
+  return { outcome: "retry", error };
 }
 
 export function describeError(err: unknown): RoomError {
@@ -1037,3 +704,5 @@ export function describeError(err: unknown): RoomError {
   }
   return { kind: "unknown", message: e?.message || "Something went wrong." };
 }
+
+export { CLOSE_CODES };

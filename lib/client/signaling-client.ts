@@ -1,6 +1,11 @@
-// Typed WebSocket client for the signaling protocol (lib/signaling/protocol.ts).
+// Typed WebSocket client for the signaling protocol (lib/signaling/protocol.ts): one socket.
 // Requests are matched to replies by id; server notifications go to typed listeners.
+// With liveness on it pings the server and declares the link dead when nothing at all has
+// arrived for CLIENT_LIVENESS_TIMEOUT_MS — a dead network never closes a TCP socket by itself.
 import {
+  CLIENT_LIVENESS_TIMEOUT_MS,
+  CLOSE_CODES,
+  PING_INTERVAL_MS,
   WS_PATH,
   notificationSchemas,
   responseSchemas,
@@ -13,7 +18,7 @@ import {
 } from "@/lib/signaling/protocol";
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 8_000;
+export const CONNECT_TIMEOUT_MS = 8_000;
 
 /** Server error codes plus the ones this client produces itself. */
 export type SignalingErrorCode = ErrorCode | "TIMEOUT" | "DISCONNECTED";
@@ -63,15 +68,17 @@ export class SignalingClient {
   /** Arrival time (performance.now() clock) of the frame being dispatched; for latency metrics. */
   frameTimeStamp = 0;
   private closedByClient = false;
+  private lastFrameAt = 0;
+  private livenessTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly url: string = defaultSignalingUrl()) {}
+  constructor(readonly url: string = defaultSignalingUrl()) {}
 
   get state(): ConnectionState {
     return this._state;
   }
 
   /** Opens the socket; rejects if it cannot be opened (server unreachable). */
-  connect(): Promise<void> {
+  connect(timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
     if (this.ws) throw new Error("SignalingClient.connect() called twice");
     this.setState("connecting");
     const ws = new WebSocket(this.url);
@@ -83,7 +90,7 @@ export class SignalingClient {
           reject(new SignalingRequestError("DISCONNECTED", "signaling server did not answer", "connect"));
           ws.close();
         }
-      }, CONNECT_TIMEOUT_MS);
+      }, timeoutMs);
       ws.onopen = () => {
         opened = true;
         clearTimeout(timer);
@@ -92,6 +99,7 @@ export class SignalingClient {
       };
       ws.onmessage = (ev) => {
         this.frameTimeStamp = ev.timeStamp;
+        this.lastFrameAt = Date.now();
         if (typeof ev.data === "string") this.onFrame(ev.data);
       };
       ws.onerror = () => {
@@ -150,9 +158,47 @@ export class SignalingClient {
     return () => this.closeListeners.delete(listener);
   }
 
-  close(): void {
+  /**
+   * Pings every PING_INTERVAL_MS; if nothing arrives for CLIENT_LIVENESS_TIMEOUT_MS the
+   * socket is dropped and close listeners hear code 4004 at once (no waiting for TCP).
+   */
+  startLiveness(): void {
+    if (this.livenessTimer || this._state !== "open") return;
+    this.lastFrameAt = Date.now();
+    this.livenessTimer = setInterval(() => {
+      if (this._state !== "open") return this.stopLiveness();
+      if (Date.now() - this.lastFrameAt > CLIENT_LIVENESS_TIMEOUT_MS) {
+        this.declareDead("no answer from the server");
+        return;
+      }
+      this.request("ping", {}, { timeoutMs: CLIENT_LIVENESS_TIMEOUT_MS * 2 }).catch(() => undefined);
+    }, PING_INTERVAL_MS);
+  }
+
+  private stopLiveness(): void {
+    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    this.livenessTimer = null;
+  }
+
+  /** The link is gone (no answer, or the browser went offline): close now, locally. */
+  declareDead(reason: string): void {
+    if (this._state === "closed") return;
+    const ws = this.ws;
+    if (ws) {
+      ws.onclose = ws.onmessage = ws.onerror = null;
+      try {
+        ws.close();
+      } catch {
+        // already closing
+      }
+    }
+    this.onClosed({ code: CLOSE_CODES.livenessTimeout, reason, byClient: false });
+  }
+
+  /** Closes on purpose. 1000 tells the server we left; CLOSE_CODES.clientReconnecting that we come back. */
+  close(code = 1000): void {
     this.closedByClient = true;
-    if (this.ws && this.ws.readyState < WebSocket.CLOSING) this.ws.close(1000, "client closed");
+    if (this.ws && this.ws.readyState < WebSocket.CLOSING) this.ws.close(code, "client closed");
     else if (this._state !== "closed") this.onClosed({ code: 1000, reason: "client closed", byClient: true });
   }
 
@@ -195,6 +241,7 @@ export class SignalingClient {
 
   private onClosed(info: CloseInfo): void {
     if (this._state === "closed") return;
+    this.stopLiveness();
     this.setState("closed");
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);

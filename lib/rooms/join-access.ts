@@ -8,8 +8,8 @@
 //   signed-in user with the invite          -> user token (sub = uid = user id)
 //   signed out, meeting requires sign-in    -> 401
 //   signed out, guests allowed              -> guest token (sub = "guest:<random>", or the
-//                                              guest's key from its cookie, so a rejoin is
-//                                              the same person: lib/rooms/guest-identity.ts); the
+//                                              key of a valid rejoin ticket for this room:
+//                                              the same person coming back); the
 //                                              name defaults to "Guest" because the room
 //                                              client fetches its token while the visitor is
 //                                              still typing (the join request carries the
@@ -19,6 +19,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { displayNameSchema, roomIdSchema } from "@/lib/signaling/protocol";
 import { newGuestParticipantKey, type JoinTokenClaims } from "@/lib/auth/join-token";
+import { verifyRejoinTicket } from "./rejoin-ticket";
 import { displayNameOf } from "@/lib/auth/users";
 
 export const GUEST_NAME = "Guest";
@@ -29,6 +30,8 @@ export const joinRequestSchema = z.object({
     displayNameSchema.optional(),
   ),
   inviteToken: z.string().max(256).optional(),
+  /** From an earlier `join` reply: keeps a guest's identity across a rejoin. */
+  rejoinTicket: z.string().max(4096).optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -61,11 +64,11 @@ function sameToken(a: string, b: string): boolean {
 
 export async function resolveJoinAccess(
   db: Db,
-  input: { roomId: string; user: JoinUser | null; body: unknown; guestKey?: string | null },
+  input: { roomId: string; user: JoinUser | null; body: unknown },
 ): Promise<JoinAccessResult> {
   const parsed = joinRequestSchema.safeParse(input.body ?? {});
   if (!parsed.success) return deny(400, "bad_request", parsed.error.issues[0]?.message ?? "invalid request");
-  const { displayName, inviteToken } = parsed.data;
+  const { displayName, inviteToken, rejoinTicket } = parsed.data;
 
   if (!roomIdSchema.safeParse(input.roomId).success) return deny(404, "not_found", "This meeting does not exist.");
   const meeting = await db.meeting.findUnique({
@@ -95,8 +98,12 @@ export async function resolveJoinAccess(
     };
   }
   if (meeting.requireSignIn) return deny(401, "sign_in_required", "Sign in to join this meeting.");
+  // A ticket that is not genuine (or for another room) is ignored: the person still gets in,
+  // as a new guest.
+  const ticket = rejoinTicket ? await verifyRejoinTicket(rejoinTicket, meeting.id) : null;
+  const sub = ticket?.guest ? ticket.sub : newGuestParticipantKey();
   return {
     ok: true,
-    claims: { ...base, sub: input.guestKey ?? newGuestParticipantKey(), name: displayName ?? GUEST_NAME, host: false, guest: true },
+    claims: { ...base, sub, name: displayName ?? GUEST_NAME, host: false, guest: true },
   };
 }

@@ -14,6 +14,50 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** WebSocket close code for policy violations (oversized frames, floods). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 
+/**
+ * Every close code the server uses, and what the client does on it. Codes the client must
+ * not reconnect after are listed in FINAL_CLOSE_CODES.
+ */
+export const CLOSE_CODES = {
+  /** Frame too large, message flood. Reconnect (with backoff). */
+  policyViolation: CLOSE_POLICY_VIOLATION,
+  /** Server restarting (deploy, SIGTERM): reconnect with jittered backoff, then rejoin. */
+  serviceRestart: 1012,
+  /** The room was torn down on the server. Reconnect: a rejoin builds it again. */
+  roomClosed: 4000,
+  /** No valid join token within the auth timeout. */
+  authTimeout: 4001,
+  /** The same participant joined again from another connection (another tab or device). */
+  replaced: 4002,
+  /** This connection was superseded by a resume on a newer connection of the same client. */
+  superseded: 4003,
+  /** Silent: no frame within the liveness timeout although the client pings. */
+  livenessTimeout: 4004,
+  /**
+   * Client → server: "I am replacing this socket" (its reconnect gave up on it). Like a lost
+   * socket, the peer is kept for its grace period.
+   */
+  clientReconnecting: 4100,
+} as const;
+/**
+ * A browser closing the socket cleanly — 1000 (our own close on leave/unmount) or 1001 (the
+ * page is going away: tab closed, navigation) — means the person left; anything else
+ * (no close frame, errors, 4100) is a lost connection that may come back.
+ */
+export const LEAVING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
+/** After these the client stops reconnecting on its own. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.replaced, CLOSE_CODES.superseded]);
+
+/**
+ * Liveness: the client sends a `ping` every PING_INTERVAL_MS and gives up on a socket that
+ * brought no frame for CLIENT_LIVENESS_TIMEOUT_MS (a dead network never closes a TCP socket
+ * by itself). The server drops a pinging socket silent for SERVER_LIVENESS_TIMEOUT_MS, a bit
+ * later, so a resume usually arrives before the server has even noticed.
+ */
+export const PING_INTERVAL_MS = 500;
+export const CLIENT_LIVENESS_TIMEOUT_MS = 1_500;
+export const SERVER_LIVENESS_TIMEOUT_MS = 3_500;
+
 // ---- building blocks -------------------------------------------------------------------
 
 export const roomIdSchema = z
@@ -81,7 +125,22 @@ export const peerInfoSchema = z.object({
   displayName: z.string(),
   isHost: z.boolean(),
   producers: z.array(producerInfoSchema),
+  /** The peer's signaling socket is lost; it is kept for its reconnect grace period. */
+  reconnecting: z.boolean(),
 });
+
+/** A consumer the server created for a client: what `newConsumer` announces. */
+export const consumerInfoSchema = z.object({
+  peerId: objectId,
+  producerId: objectId,
+  consumerId: objectId,
+  kind: mediaKindSchema,
+  source: mediaSourceSchema,
+  rtpParameters,
+  producerPaused: z.boolean(),
+});
+
+const resumeSecret = z.string().min(16).max(128);
 
 /** One participant's network quality, summarised from mediasoup's RTCP-derived stats. */
 export const peerQualitySchema = z.object({
@@ -141,6 +200,14 @@ export const requestSchemas = {
   }),
   restartIce: z.object({ transportId: objectId }),
   leave: z.object({}).optional(),
+  /** Liveness probe, answered at once (outside the request queue). */
+  ping: z.object({}).optional(),
+  /**
+   * Binds this (new) socket to a joined peer whose socket was lost, within its grace period.
+   * Fails with RESUME_FAILED when the peer is gone (grace over, server restarted, wrong
+   * secret): the client then joins again.
+   */
+  resume: z.object({ roomId: roomIdSchema, peerId: objectId, secret: resumeSecret }),
 } as const;
 
 const empty = z.object({});
@@ -152,6 +219,15 @@ export const responseSchemas = {
     isHost: z.boolean(),
     routerRtpCapabilities: rtpCapabilitiesSchema,
     peers: z.array(peerInfoSchema),
+    /** Proves this client owns `peerId` in a `resume` (single purpose, in server memory only). */
+    resumeSecret,
+    /** How long the server keeps this peer after its socket is lost. */
+    reconnectGraceMs: z.number().int().positive(),
+    /**
+     * Signed, room-bound: presented to the join-token route it keeps this participant's
+     * identity (guests too) for a full rejoin after the peer is gone.
+     */
+    rejoinTicket: z.string().min(10).max(4096),
   }),
   createTransport: z.object({
     id: objectId,
@@ -168,6 +244,25 @@ export const responseSchemas = {
   setConsumerPreferredLayers: empty,
   restartIce: z.object({ iceParameters }),
   leave: empty,
+  ping: empty,
+  resume: z.object({
+    peerId: objectId,
+    isHost: z.boolean(),
+    /** Every other joined peer, as in the join reply. */
+    peers: z.array(peerInfoSchema),
+    /** The consumers the server holds for this peer (the client drops the ones not listed). */
+    consumers: z.array(consumerInfoSchema),
+    /** This peer's producers still alive on the server. */
+    producers: z.array(producerInfoSchema),
+    /** This peer's transports still alive on the server (gone after a media worker died). */
+    transports: z.array(z.object({ id: objectId, direction: transportDirectionSchema })),
+    reconnectGraceMs: z.number().int().positive(),
+    /**
+     * The new socket comes from another address than the previous one: the client's network
+     * changed, so its media paths are dead too — restart ICE on every transport.
+     */
+    addressChanged: z.boolean(),
+  }),
 } as const satisfies Record<keyof typeof requestSchemas, z.ZodType>;
 
 export type Method = keyof typeof requestSchemas;
@@ -187,6 +282,7 @@ export const errorCodeSchema = z.enum([
   "ROOM_FULL",
   "UNSUPPORTED", // e.g. client cannot consume the producer's codec
   "RATE_LIMITED",
+  "RESUME_FAILED", // resume impossible (peer gone, wrong secret): join again
   "INTERNAL",
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -215,21 +311,23 @@ export type Reply = z.infer<typeof replySchema>;
 export const notificationSchemas = {
   peerJoined: z.object({ peer: peerInfoSchema }),
   peerLeft: z.object({ peerId: objectId }),
-  newConsumer: z.object({
-    peerId: objectId,
-    producerId: objectId,
-    consumerId: objectId,
-    kind: mediaKindSchema,
-    source: mediaSourceSchema,
-    rtpParameters,
-    producerPaused: z.boolean(),
-  }),
+  newConsumer: consumerInfoSchema,
   consumerClosed: z.object({ consumerId: objectId }),
   /** The remote producer was paused (e.g. camera muted) / resumed. */
   consumerPaused: z.object({ consumerId: objectId }),
   consumerResumed: z.object({ consumerId: objectId }),
   /** Periodic summary (every ~2 s) of every participant's network quality. */
   qualityUpdate: z.object({ peers: z.array(peerQualitySchema) }),
+  /** A peer's socket was lost; it is kept (tiles stay, marked) for its grace period. */
+  peerReconnecting: z.object({ peerId: objectId }),
+  /** That peer resumed within its grace period. */
+  peerReconnected: z.object({ peerId: objectId }),
+  /**
+   * The room moved to another media worker (the old one died): every transport, producer and
+   * consumer of this peer is gone. Create both transports again, publish again; consumers
+   * for the others' media follow as they publish.
+   */
+  mediaReset: z.object({ reason: z.string().max(200) }),
 } as const;
 
 export type NotificationName = keyof typeof notificationSchemas;
@@ -244,6 +342,7 @@ export const notificationEnvelopeSchema = z.object({
 });
 
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type ConsumerInfo = z.infer<typeof consumerInfoSchema>;
 export type ProducerInfo = z.infer<typeof producerInfoSchema>;
 export type PeerQuality = z.infer<typeof peerQualitySchema>;
 export type QualityLevel = z.infer<typeof qualityLevelSchema>;

@@ -1,6 +1,7 @@
-// One Peer per signaling socket bound to a room. Owns at most one send and one recv
-// WebRtcTransport; closing a transport closes the producers/consumers on it.
-import { randomUUID } from "node:crypto";
+// One participant in a room. A Peer outlives its signaling socket: when the socket is lost
+// the peer keeps its transports, producers and consumers for a grace period (its sink is
+// detached meanwhile) and a `resume` on a new socket attaches that socket to it again.
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { types as ms } from "mediasoup";
 import {
   encodeNotification,
@@ -10,6 +11,7 @@ import {
   type PeerInfo,
   type TransportDirection,
 } from "../../lib/signaling/protocol";
+import { TokenBucket } from "../util/token-bucket";
 import type { ObservedPeer, PeerIdentity } from "./room-observer";
 
 /** Where a peer's messages go (the WebSocket, or a fake in tests). */
@@ -26,8 +28,17 @@ export type ConsumerAppData = { peerId: string; producerPeerId: string; source: 
 /** Bookkeeping for the "no media for > 5 s" check. */
 export type ProducerMediaState = { lastByteCount: number; lastChangeAt: number };
 
+/**
+ * Requests that make the server notify every other peer (produce, close, pause, resume):
+ * a loop of them from one client must not become a storm for the whole room.
+ */
+export const FANOUT_PER_SECOND = 5;
+export const FANOUT_BURST = 20;
+
 export class Peer implements ObservedPeer {
   readonly id: string = randomUUID();
+  /** Proves ownership of this peer in a `resume`; never leaves server memory except in the join reply. */
+  readonly resumeSecret: string = randomBytes(24).toString("base64url");
   displayName: string;
   identity: PeerIdentity;
   joined = false;
@@ -35,6 +46,11 @@ export class Peer implements ObservedPeer {
   disconnectedAt: Date | null = null;
   closed = false;
   rtpCapabilities: ms.RtpCapabilities | null = null;
+  /** Client address of the socket bound last (a resume from another one = a network change). */
+  address = "";
+  /** Removes the peer when its grace period ends (set while disconnected). */
+  graceTimer: NodeJS.Timeout | null = null;
+  readonly fanout = new TokenBucket(FANOUT_PER_SECOND, FANOUT_BURST);
 
   readonly transports = new Map<string, ms.WebRtcTransport<TransportAppData>>();
   readonly producers = new Map<string, ms.Producer<ProducerAppData>>();
@@ -45,11 +61,10 @@ export class Peer implements ObservedPeer {
   readonly brokenTransports = new Set<string>();
   readonly producerMedia = new Map<string, ProducerMediaState>();
 
-  constructor(
-    readonly sink: PeerSink,
-    identity: PeerIdentity,
-    displayName: string,
-  ) {
+  private _sink: PeerSink | null;
+
+  constructor(sink: PeerSink, identity: PeerIdentity, displayName: string) {
+    this._sink = sink;
     this.identity = identity;
     this.displayName = displayName;
   }
@@ -70,6 +85,35 @@ export class Peer implements ObservedPeer {
     return this.identity.meetingId;
   }
 
+  /** The socket currently bound to this peer (null while it is reconnecting). */
+  get sink(): PeerSink | null {
+    return this._sink;
+  }
+
+  get connected(): boolean {
+    return this._sink !== null;
+  }
+
+  /** Binds a (new) socket: notifications go there from now on. */
+  attach(sink: PeerSink): void {
+    this._sink = sink;
+    this.disconnectedAt = null;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+  }
+
+  /** The socket is gone: notifications are dropped until a resume attaches another. */
+  detach(at = new Date()): void {
+    this._sink = null;
+    this.disconnectedAt = at;
+  }
+
+  ownsSecret(secret: string): boolean {
+    const a = Buffer.from(secret);
+    const b = Buffer.from(this.resumeSecret);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
   transport(direction: TransportDirection): ms.WebRtcTransport<TransportAppData> | undefined {
     for (const t of this.transports.values()) if (t.appData.direction === direction) return t;
     return undefined;
@@ -84,9 +128,9 @@ export class Peer implements ObservedPeer {
   }
 
   notify<N extends NotificationName>(name: N, data: NotificationData<N>): void {
-    if (this.closed) return;
+    if (this.closed || !this._sink) return;
     try {
-      this.sink.send(encodeNotification(name, data));
+      this._sink.send(encodeNotification(name, data));
     } catch {
       // the socket layer logs and handles its own failures
     }
@@ -103,7 +147,25 @@ export class Peer implements ObservedPeer {
         source: p.appData.source,
         paused: p.paused,
       })),
+      reconnecting: !this.connected,
     };
+  }
+
+  /** Forgets every mediasoup object (their router is gone); the peer itself stays. */
+  resetMedia(): void {
+    for (const t of this.transports.values()) {
+      try {
+        t.close();
+      } catch {
+        // closed with its router already
+      }
+    }
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+    this.consumedProducerIds.clear();
+    this.brokenTransports.clear();
+    this.producerMedia.clear();
   }
 
   /** Closes every transport (and so every producer and consumer). Idempotent. */
@@ -111,17 +173,8 @@ export class Peer implements ObservedPeer {
     if (this.closed) return;
     this.closed = true;
     this.joined = false;
-    for (const t of this.transports.values()) {
-      try {
-        t.close();
-      } catch {
-        // already closed
-      }
-    }
-    this.transports.clear();
-    this.producers.clear();
-    this.consumers.clear();
-    this.consumedProducerIds.clear();
-    this.producerMedia.clear();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    this.resetMedia();
   }
 }

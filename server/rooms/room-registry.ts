@@ -1,5 +1,5 @@
 // roomId -> Room. Rooms are created on demand on the least-loaded worker and removed when
-// they close (last peer gone, or their worker died).
+// they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { Room } from "./room";
@@ -10,6 +10,8 @@ export type RegistryCounts = {
   rooms: number;
   peers: number;
   joinedPeers: number;
+  /** Joined peers whose socket is lost, kept for their grace period. */
+  reconnectingPeers: number;
   transports: number;
   producers: number;
   consumers: number;
@@ -27,6 +29,7 @@ export class RoomRegistry {
       observer: RoomObserver;
       logger: Logger;
       qualityIntervalMs?: number;
+      reconnectGraceMs?: number;
     },
   ) {}
 
@@ -42,20 +45,20 @@ export class RoomRegistry {
     const pending = this.pending.get(roomId);
     if (pending) return pending;
     const creation = (async () => {
-      const worker = this.options.pool.pickWorker();
       const room = await Room.create({
         roomId,
-        worker,
+        pool: this.options.pool,
         maxPeers: this.options.maxPeersPerRoom,
         observer: this.options.observer,
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
+        reconnectGraceMs: this.options.reconnectGraceMs,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {
         if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);
       });
-      if (this.closed) room.close("server shutting down");
+      if (this.closed) room.close("server shutting down", { silent: true });
       return room;
     })();
     this.pending.set(roomId, creation);
@@ -76,6 +79,7 @@ export class RoomRegistry {
       rooms: 0,
       peers: 0,
       joinedPeers: 0,
+      reconnectingPeers: 0,
       transports: 0,
       producers: 0,
       consumers: 0,
@@ -85,6 +89,7 @@ export class RoomRegistry {
       c.rooms++;
       c.peers += r.peers;
       c.joinedPeers += r.joined;
+      c.reconnectingPeers += r.reconnecting;
       c.transports += r.transports;
       c.producers += r.producers;
       c.consumers += r.consumers;
@@ -92,9 +97,10 @@ export class RoomRegistry {
     return c;
   }
 
+  /** Server shutdown: rooms close without history events (the history ends its sessions itself). */
   closeAll(reason = "server shutting down"): void {
     this.closed = true;
-    for (const room of [...this.rooms.values()]) room.close(reason);
+    for (const room of [...this.rooms.values()]) room.close(reason, { silent: true });
     this.rooms.clear();
   }
 }

@@ -1,7 +1,7 @@
 // One mediasoup Worker per core, each with one WebRtcServer listening on a single fixed
 // port (UDP + TCP): worker i uses RTC_MIN_PORT + i. Rooms go to the least-loaded worker.
-// A worker that dies is logged and replaced; its routers emit "workerclose", which makes
-// the Room on it close and disconnect its peers (they reconnect and land on a live worker).
+// A worker that dies is logged and replaced; its routers emit "workerclose", and each Room
+// on it moves to a live worker (server/rooms/room-router.ts) while its peers stay.
 import { EventEmitter } from "node:events";
 import * as mediasoup from "mediasoup";
 import type { types as ms } from "mediasoup";
@@ -104,6 +104,23 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     }
     if (!best) throw new Error("no mediasoup worker is available");
     return best;
+  }
+
+  /** The least-loaded live worker, waiting for a replacement when every worker is dead. */
+  async waitForWorker(timeoutMs = 30_000): Promise<WorkerEntry> {
+    if (this.closed) throw new Error("worker pool is closed");
+    if (this.workers.some((e) => !e.worker.closed)) return this.pickWorker();
+    return new Promise<WorkerEntry>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        this.off("workerreplaced", onReplaced);
+        if (err) reject(err);
+        else resolve(this.pickWorker());
+      };
+      const onReplaced = () => done();
+      const timer = setTimeout(() => done(new Error(`no mediasoup worker came up within ${timeoutMs} ms`)), timeoutMs);
+      this.on("workerreplaced", onReplaced);
+    });
   }
 
   private async startWorker(index: number): Promise<WorkerEntry> {

@@ -1,12 +1,14 @@
 // One SignalingConnection per WebSocket: parses frames with protocol.ts, checks the join
-// token, binds the socket to a Room (pre-join warm-up or join) and hands requests to it.
-// Nothing a client sends can throw out of here: every failure becomes an error reply.
+// token, binds the socket to a Room (pre-join warm-up, join, or resume of a peer whose
+// previous socket was lost) and hands requests to it. Nothing a client sends can throw out
+// of here: every failure becomes an error reply.
 import type { IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { verifyJoinToken } from "../../lib/auth/join-token";
 import {
-  CLOSE_POLICY_VIOLATION,
+  CLOSE_CODES,
+  LEAVING_CLOSE_CODES,
   encodeError,
   encodeReply,
   parseRequest,
@@ -14,6 +16,7 @@ import {
   type SignalingError,
 } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
+import { TokenBucket } from "../util/token-bucket";
 import { fail, RequestError } from "../rooms/errors";
 import { Peer, type PeerSink } from "../rooms/peer";
 import type { Room, RoomRequest } from "../rooms/room";
@@ -29,6 +32,8 @@ export type ConnectionLimits = {
   maxQueuedRequests: number;
   /** Outgoing bytes buffered for a slow client before it is disconnected. */
   maxBufferedBytes: number;
+  /** A socket that has not presented a valid join token (or resumed) by then is closed. */
+  authTimeoutMs: number;
 };
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -37,18 +42,32 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   burst: 400,
   maxQueuedRequests: 400,
   maxBufferedBytes: 8 * 1024 * 1024,
+  authTimeoutMs: 10_000,
+};
+
+export type ConnectionEvents = {
+  /** First valid join token (or resume) on this socket. */
+  onAuthenticated?(conn: SignalingConnection): void;
+  onClosed?(conn: SignalingConnection): void;
 };
 
 export class SignalingConnection {
   readonly id = randomUUID();
+  readonly remoteAddress: string;
+  /** Has presented a valid join token or resumed a peer. */
+  authenticated = false;
+  /** Arrival time of the last frame (any frame counts as a sign of life). */
+  lastFrameAt = Date.now();
+  /** The client sends `ping`s, so silence means its link is gone. */
+  pinging = false;
   private room: Room | null = null;
   private peer: Peer | null = null;
   private closed = false;
   /** Requests run one at a time per socket, in arrival order (no racing join/createTransport). */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
-  private tokens: number;
-  private lastRefill = Date.now();
+  private readonly flood: TokenBucket;
+  private readonly authTimer: NodeJS.Timeout;
   private readonly log: Logger;
   private readonly sink: PeerSink;
 
@@ -58,18 +77,27 @@ export class SignalingConnection {
     private readonly registry: RoomRegistry,
     logger: Logger,
     private readonly limits: ConnectionLimits = DEFAULT_LIMITS,
+    private events: ConnectionEvents = {},
+    remoteAddress = req.socket.remoteAddress ?? "",
   ) {
-    this.tokens = limits.burst;
-    this.log = logger.child({ conn: this.id.slice(0, 8), ip: req.socket.remoteAddress });
+    this.remoteAddress = remoteAddress;
+    this.flood = new TokenBucket(limits.messagesPerSecond, limits.burst);
+    this.log = logger.child({ conn: this.id.slice(0, 8), ip: remoteAddress });
     this.sink = {
       send: (text) => this.send(text),
       close: (code, reason) => this.closeSocket(code, reason),
     };
+    this.authTimer = setTimeout(() => {
+      if (this.authenticated || this.closed) return;
+      this.log.info("no valid join token in time; closing socket");
+      this.closeSocket(CLOSE_CODES.authTimeout, `no valid join token within ${Math.round(limits.authTimeoutMs / 1000)} s`);
+    }, limits.authTimeoutMs);
+    this.authTimer.unref();
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on("close", () => this.onClose());
+    ws.on("close", (code) => this.onClose(code));
     ws.on("error", (err) => {
       this.log.debug({ err: err.message }, "socket error");
-      this.onClose();
+      this.onClose(1006);
     });
     this.log.debug("socket connected");
   }
@@ -77,6 +105,11 @@ export class SignalingConnection {
   /** The bound peer (for tests / stats). */
   get boundPeer(): Peer | null {
     return this.peer;
+  }
+
+  /** Drops the socket at once (no close handshake: its network may be gone). */
+  terminate(): void {
+    this.ws.terminate();
   }
 
   private send(text: string): void {
@@ -101,21 +134,19 @@ export class SignalingConnection {
     }
   }
 
-  private takeToken(): boolean {
-    const now = Date.now();
-    const elapsed = (now - this.lastRefill) / 1000;
-    this.lastRefill = now;
-    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.messagesPerSecond);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  private markAuthenticated(): void {
+    if (this.authenticated) return;
+    this.authenticated = true;
+    clearTimeout(this.authTimer);
+    this.events.onAuthenticated?.(this);
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     if (this.closed) return;
-    if (!this.takeToken()) {
+    this.lastFrameAt = Date.now();
+    if (!this.flood.take()) {
       this.log.warn("message flood; closing socket");
-      this.closeSocket(CLOSE_POLICY_VIOLATION, "rate limit exceeded");
+      this.closeSocket(CLOSE_CODES.policyViolation, "rate limit exceeded");
       this.cleanup();
       return;
     }
@@ -138,6 +169,12 @@ export class SignalingConnection {
       return;
     }
     const request = parsed.request;
+    if (request.method === "ping") {
+      // answered at once: a slow request in the queue must not look like a dead link
+      this.pinging = true;
+      this.send(encodeReply(request.id, {}));
+      return;
+    }
     if (this.queued >= this.limits.maxQueuedRequests) {
       this.send(
         encodeError(request.id, { code: "RATE_LIMITED", message: "too many requests in flight; slow down" }),
@@ -186,6 +223,8 @@ export class SignalingConnection {
 
   private async dispatch(request: ParsedRequest, respond: (data: unknown) => void): Promise<void> {
     switch (request.method) {
+      case "ping":
+        return respond({});
       case "getRouterRtpCapabilities": {
         const room = await this.bind(request.data.roomId, request.data.token);
         respond({ routerRtpCapabilities: room.routerRtpCapabilities });
@@ -196,11 +235,13 @@ export class SignalingConnection {
         await room.handleRequest(this.peer!, request, respond);
         return;
       }
+      case "resume":
+        return this.resume(request.data, respond);
       case "leave": {
         const { room, peer } = this;
         this.room = null;
         this.peer = null;
-        if (!room || !peer || room.closed || !room.peers.has(peer.id)) {
+        if (!room || !peer || room.closed || room.peers.get(peer.id) !== peer) {
           respond({}); // leaving is idempotent
           return;
         }
@@ -217,6 +258,22 @@ export class SignalingConnection {
     }
   }
 
+  /** Attaches this socket to a joined peer whose old socket was lost (same person, same media). */
+  private async resume(data: Extract<ParsedRequest, { method: "resume" }>["data"], respond: (d: unknown) => void) {
+    if (this.peer) fail("BAD_REQUEST", "resume must be the first request on a new connection");
+    const room = this.registry.get(data.roomId);
+    if (!room || room.closed) fail("RESUME_FAILED", "this meeting's room is not running here any more; join again");
+    const { peer, snapshot } = room!.resumePeer(data.peerId, data.secret, this.sink, this.remoteAddress);
+    if (this.closed) {
+      room!.suspendPeer(peer); // lost this socket too while resuming
+      return;
+    }
+    this.room = room!;
+    this.peer = peer;
+    this.markAuthenticated();
+    respond(snapshot);
+  }
+
   /** Verifies the token and binds this socket to its room (creating the room if needed). */
   private async bind(roomId: string, token: string): Promise<Room> {
     const verified = await verifyJoinToken(token, roomId);
@@ -230,6 +287,7 @@ export class SignalingConnection {
       fail("UNAUTHORIZED", message);
     }
     if (!verified.ok) throw new Error("unreachable");
+    this.markAuthenticated();
     const { claims } = verified;
     const identity: PeerIdentity = {
       participantKey: claims.sub,
@@ -239,7 +297,7 @@ export class SignalingConnection {
       ...(claims.mid !== undefined ? { meetingId: claims.mid } : {}),
     };
 
-    if (this.room && !this.room.closed && this.peer && this.room.peers.has(this.peer.id)) {
+    if (this.room && !this.room.closed && this.peer && this.room.peers.get(this.peer.id) === this.peer) {
       if (this.room.roomId !== roomId) {
         fail("BAD_REQUEST", `this connection is bound to room "${this.room.roomId}"; open a new connection`);
       }
@@ -269,30 +327,38 @@ export class SignalingConnection {
       this.room.removePeer(this.peer);
     }
     const peer = new Peer(this.sink, identity, claims.name.trim().slice(0, 64) || "Guest");
+    peer.address = this.remoteAddress;
     room!.bind(peer);
     this.room = room;
     this.peer = peer;
     return room!;
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
     if (this.closed) return;
     this.closed = true;
-    this.cleanup();
-    this.log.debug("socket closed");
+    this.cleanup(LEAVING_CLOSE_CODES.has(code));
+    this.log.debug({ code }, "socket closed");
   }
 
-  private cleanup(): void {
-    this.closed = true;
+  /** `left`: the browser closed the socket on purpose (page gone): remove the peer now. */
+  private cleanup(left = false): void {
+    if (!this.closed) this.closed = true;
+    clearTimeout(this.authTimer);
     const { room, peer } = this;
     this.room = null;
     this.peer = null;
-    if (room && peer) {
+    // Not ours any more when a resume moved the peer to a newer socket (or it was replaced).
+    if (room && peer && peer.sink === this.sink) {
       try {
-        room.removePeer(peer);
+        if (left) room.removePeer(peer);
+        else room.suspendPeer(peer);
       } catch (err) {
         this.log.error({ err }, "cleanup failed");
       }
     }
+    const events = this.events;
+    this.events = {};
+    events.onClosed?.(this);
   }
 }

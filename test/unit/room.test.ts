@@ -21,7 +21,7 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({ maxPeers: 3, qualityIntervalMs: 200, heartbeatIntervalMs: 300 });
+    server = await startTestServer({ maxPeers: 3, qualityIntervalMs: 200, heartbeatIntervalMs: 300, reconnectGraceMs: 400 });
   });
   after(async () => {
     await server?.close();
@@ -180,15 +180,28 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
     assert.equal(s.consumers, 1, "only C consumes B's mic now");
     await a.fails("createTransport", { direction: "send" }, "NOT_JOINED");
 
-    // --- the rest disconnect (socket close, no leave): everything freed, room closed
+    // --- the rest disconnect (socket close, no leave): kept for the grace period, then
+    // everything freed and the room closed
     const room = server.signaling.registry.get(roomId)!;
-    assert.ok(room && !room.router.closed);
+    assert.ok(room && !room.closed);
     await Promise.all([b.client.close(), c.client.close(), a.close()]);
-    await eventually(async () => (await server.stats()).rooms === 0, 3000, "room closed");
-    assert.equal(room.router.closed, true);
+    await eventually(async () => (await server.stats()).reconnectingPeers === 2, 1000, "B and C in their grace period");
+    await eventually(async () => (await server.stats()).rooms === 0, 3000, "room closed after the grace period");
+    assert.equal(room.closed, true);
     assert.deepEqual(
       { ...(await server.stats()), workers: 1, connections: 0 },
-      { workers: 1, rooms: 0, peers: 0, joinedPeers: 0, transports: 0, producers: 0, consumers: 0, connections: 0 },
+      {
+        workers: 1,
+        rooms: 0,
+        peers: 0,
+        joinedPeers: 0,
+        reconnectingPeers: 0,
+        transports: 0,
+        producers: 0,
+        consumers: 0,
+        connections: 0,
+        unauthenticated: 0,
+      },
     );
   });
 
@@ -216,18 +229,37 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
     await eventually(async () => (await server.stats()).rooms === 0, 3000, "hb room closed");
   });
 
-  test("a dying worker closes its rooms (peers disconnected) and is replaced", async () => {
-    const a = await joinedClient(server, "doomed", "A");
+  test("a dying worker: the room moves to the replacement worker, peers stay and set their media up again", async () => {
+    const a = await joinedClient(server, "doomed", "A", { recvBeforeJoin: true });
+    const b = await joinedClient(server, "doomed", "B", { recvBeforeJoin: true });
+    const sendA = await a.client.ok("createTransport", { direction: "send" });
+    await a.client.ok("produce", { transportId: sendA.id, kind: "audio", rtpParameters: audioRtpParameters(4444), source: "mic" });
+    await b.client.waitFor("newConsumer", (n) => n.peerId === a.peerId);
     const oldPid = server.signaling.pool.workers[0].worker.pid;
     process.kill(oldPid, "SIGKILL");
-    const closed = await a.client.closed;
-    assert.equal(closed.code, 4000);
-    assert.match(closed.reason, /room closed/);
-    await eventually(() => server.signaling.pool.workers.length === 1 && server.signaling.pool.workers[0].worker.pid !== oldPid, 10000, "worker replaced");
-    assert.equal((await server.stats()).rooms, 0);
-    const again = await joinedClient(server, "doomed", "A2");
-    assert.ok(again.peerId);
-    await again.client.close();
+    // both are told, on the socket they keep
+    await a.client.waitFor("mediaReset", () => true, 10_000);
+    await b.client.waitFor("mediaReset", () => true, 10_000);
+    assert.equal(server.signaling.pool.workers[0].worker.pid !== oldPid, true, "worker replaced");
+    let s = await server.stats();
+    assert.deepEqual([s.rooms, s.joinedPeers, s.transports, s.producers, s.consumers], [1, 2, 0, 0, 0]);
+    // media set up again on the new router: B consumes A's new producer
+    await b.client.ok("createTransport", { direction: "recv" });
+    const sendA2 = await a.client.ok("createTransport", { direction: "send" });
+    assert.notEqual(sendA2.id, sendA.id);
+    const { producerId } = await a.client.ok("produce", {
+      transportId: sendA2.id,
+      kind: "audio",
+      rtpParameters: audioRtpParameters(5555),
+      source: "mic",
+    });
+    await b.client.waitFor("newConsumer", (n) => n.producerId === producerId);
+    s = await server.stats();
+    assert.deepEqual([s.rooms, s.joinedPeers, s.producers, s.consumers], [1, 2, 1, 1]);
+    await a.client.ok("leave", {});
+    await b.client.ok("leave", {});
+    await Promise.all([a.client.close(), b.client.close()]);
+    await eventually(async () => (await server.stats()).rooms === 0, 3000, "doomed room closed");
   });
 });
 

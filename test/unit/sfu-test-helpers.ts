@@ -82,10 +82,13 @@ export async function startTestServer(
   };
 }
 
-export async function tokenFor(roomId: string, opts: { host?: boolean; name?: string } = {}): Promise<string> {
+export async function tokenFor(
+  roomId: string,
+  opts: { host?: boolean; name?: string; sub?: string } = {},
+): Promise<string> {
   const { token } = await signJoinToken({
     room: roomId,
-    sub: newGuestParticipantKey(),
+    sub: opts.sub ?? newGuestParticipantKey(),
     name: opts.name ?? "Tester",
     host: opts.host ?? false,
     guest: true,
@@ -237,10 +240,10 @@ export async function joinedClient(
   server: TestServer,
   roomId: string,
   name: string,
-  opts: { recvBeforeJoin?: boolean; host?: boolean } = {},
+  opts: { recvBeforeJoin?: boolean; host?: boolean; sub?: string } = {},
 ): Promise<{ client: TestClient; peerId: string; join: any; caps: any; recvTransportId?: string }> {
   const client = await TestClient.connect(server.wsUrl);
-  const token = await tokenFor(roomId, { host: opts.host, name });
+  const token = await tokenFor(roomId, { host: opts.host, name, sub: opts.sub });
   const { routerRtpCapabilities: caps } = await client.ok("getRouterRtpCapabilities", { roomId, token });
   let recvTransportId: string | undefined;
   if (opts.recvBeforeJoin) recvTransportId = (await client.ok("createTransport", { direction: "recv" })).id;

@@ -37,6 +37,7 @@ function hostileFrames(roomId: string, goodToken: string, foreignToken: string):
   const methods = [
     "getRouterRtpCapabilities", "join", "createTransport", "connectTransport", "produce", "closeProducer",
     "pauseProducer", "resumeProducer", "resumeConsumer", "setConsumerPreferredLayers", "restartIce", "leave",
+    "resume",
   ];
   const junkValues: unknown[] = [null, true, 0, -1, 1e308, "", "x", [], {}, [[[]]], { a: { b: { c: {} } } }, "\ud800", "💥".repeat(100)];
   // bad JSON
@@ -77,6 +78,11 @@ function hostileFrames(roomId: string, goodToken: string, foreignToken: string):
     frames.push(JSON.stringify({ id: "tok", method: "getRouterRtpCapabilities", data: { roomId, token } }));
     frames.push(JSON.stringify({ id: "tok", method: "join", data: { roomId, token, displayName: "x", rtpCapabilities: {} } }));
   }
+  // resumes of peers that do not exist / with made-up secrets
+  for (const peerId of ["nope", "00000000-0000-0000-0000-000000000000", "x".repeat(128)]) {
+    frames.push(JSON.stringify({ id: "res", method: "resume", data: { roomId, peerId, secret: "s".repeat(32) } }));
+    frames.push(JSON.stringify({ id: "res", method: "resume", data: { roomId: "../x", peerId, secret: "s".repeat(32) } }));
+  }
   // valid token, hostile room ids / names
   for (const r of ["../../x", "a b", "", "x".repeat(65), "%00", "<script>"]) {
     frames.push(JSON.stringify({ id: "room", method: "getRouterRtpCapabilities", data: { roomId: r, token: goodToken } }));
@@ -93,7 +99,8 @@ function hostileFrames(roomId: string, goodToken: string, foreignToken: string):
 describe("signaling hostility", { skip }, () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
+    // sockets are closed without `leave` below: their peers' grace period must be short
+    server = await startTestServer({ reconnectGraceMs: 300 });
   });
   after(async () => {
     await server?.close();

@@ -5,7 +5,6 @@ import { signJoinToken } from "@/lib/auth/join-token";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { prisma } from "@/lib/db";
 import { resolveJoinAccess } from "@/lib/rooms/join-access";
-import { cookieValue, guestKeyFromCookie, guestSetCookie, newGuestIdentity } from "@/lib/rooms/guest-identity";
 
 export const dynamic = "force-dynamic";
 
@@ -21,22 +20,17 @@ export async function POST(req: Request, ctx: { params: Promise<{ roomId: string
     }
   }
   const user = await getCurrentUser();
-  ensureAuthSecret(); // the signers read JOIN_TOKEN_SECRET ?? NEXTAUTH_SECRET from the env
-  // A guest keeps one participantKey across joins (signed cookie): a rejoin is the same person.
-  const known = user ? null : guestKeyFromCookie(cookieValue(req.headers.get("cookie")));
-  const fresh = user || known ? null : newGuestIdentity();
-  const access = await resolveJoinAccess(prisma, { roomId, user, body, guestKey: known ?? fresh?.key });
+  const access = await resolveJoinAccess(prisma, { roomId, user, body });
   if (!access.ok) {
     return Response.json(
       { error: { code: access.code, message: access.message } },
       { status: access.status, headers: { "cache-control": "no-store" } },
     );
   }
+  ensureAuthSecret(); // the signer reads JOIN_TOKEN_SECRET ?? NEXTAUTH_SECRET from the env
   const { token, expiresAt } = await signJoinToken(access.claims);
-  const headers: Record<string, string> = { "cache-control": "no-store" };
-  if (fresh && access.claims.guest) {
-    const secure = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
-    headers["set-cookie"] = guestSetCookie(fresh.cookie, secure);
-  }
-  return Response.json({ token, expiresAt: expiresAt.toISOString(), host: access.claims.host, guest: access.claims.guest }, { headers });
+  return Response.json(
+    { token, expiresAt: expiresAt.toISOString(), host: access.claims.host, guest: access.claims.guest },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

@@ -1,0 +1,228 @@
+// The browser's view of a room as one immutable value, and the pure reducer that moves it.
+// Everything the UI renders is here; the session and its parts only dispatch actions, so the
+// rules (who is listed, which media belong to whom, who is reconnecting) are unit-tested
+// without a browser.
+import type { MediaKind, MediaSource, PeerInfo, PeerQuality } from "@/lib/signaling/protocol";
+import type { DeviceStatus } from "./local-media";
+
+export type Phase = "prejoin" | "joining" | "joined" | "left" | "disconnected";
+/**
+ * Pre-join warm-up: socket + token + router caps + device + transports.
+ * "needs-name": guests get a token only with a display name, so it waits for one.
+ */
+export type WarmupStatus = "idle" | "connecting" | "needs-name" | "ready" | "error";
+export type RoomErrorKind =
+  | "unreachable"
+  | "invalid-link"
+  | "sign-in"
+  | "room-full"
+  | "disconnected"
+  | "replaced"
+  | "unsupported"
+  | "unknown";
+
+export interface RoomError {
+  kind: RoomErrorKind;
+  message: string;
+}
+
+export interface Participant {
+  id: string;
+  displayName: string;
+  isHost: boolean;
+  /** Their connection dropped; the server keeps them for a grace period. */
+  reconnecting: boolean;
+}
+
+/** One consumed remote track. */
+export interface RemoteMedia {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  track: MediaStreamTrack;
+  stream: MediaStream;
+  /** The remote producer is paused (camera off / mic muted). */
+  paused: boolean;
+}
+
+export interface LocalMediaState {
+  cameraOn: boolean;
+  micOn: boolean;
+  screenOn: boolean;
+  cameraStatus: DeviceStatus;
+  micStatus: DeviceStatus;
+  /** Own camera for the preview / self tile (null when no camera track). */
+  cameraStream: MediaStream | null;
+  screenStream: MediaStream | null;
+  /** A toggle is in flight; the button ignores clicks meanwhile. */
+  busy: { camera: boolean; mic: boolean; screen: boolean };
+}
+
+/** How the call's connection is doing while joined. */
+export interface ConnectionState {
+  /** "reconnecting": signaling lost (or media transports down) and being restored. */
+  status: "connected" | "reconnecting";
+  /** Reconnect attempts so far in this episode (0 while connected). */
+  attempt: number;
+}
+
+export interface RoomState {
+  roomId: string;
+  phase: Phase;
+  warmup: WarmupStatus;
+  /** Blocking error: shown on the pre-join screen, or the disconnected screen. */
+  error: RoomError | null;
+  /** Non-blocking message in the room (e.g. screen share failed). */
+  notice: string | null;
+  selfId: string | null;
+  isHost: boolean;
+  displayName: string;
+  /** Remote participants in join order. */
+  participants: Participant[];
+  media: RemoteMedia[];
+  quality: Record<string, PeerQuality>;
+  local: LocalMediaState;
+  connection: ConnectionState;
+}
+
+export type RoomAction =
+  | { type: "patch"; patch: Partial<Pick<RoomState, "phase" | "warmup" | "error" | "notice" | "displayName">> }
+  | { type: "local"; patch: Partial<LocalMediaState> }
+  | { type: "joined"; selfId: string; isHost: boolean; peers: PeerInfo[] }
+  /** After a resume: the server's list of the others replaces ours. */
+  | { type: "peersSynced"; peers: PeerInfo[] }
+  | { type: "peerJoined"; peer: PeerInfo }
+  | { type: "peerLeft"; peerId: string }
+  | { type: "peerReconnecting"; peerId: string; reconnecting: boolean }
+  | { type: "mediaAdded"; media: RemoteMedia }
+  | { type: "mediaRemoved"; consumerIds: string[] }
+  | { type: "mediaPaused"; consumerId: string; paused: boolean }
+  | { type: "mediaCleared" }
+  | { type: "quality"; peers: PeerQuality[] }
+  | { type: "connection"; connection: ConnectionState }
+  /** Leaving, or giving up: nobody is listed any more. */
+  | { type: "roomCleared" };
+
+export function initialRoomState(opts: { roomId: string; displayName?: string; camera?: boolean; mic?: boolean }): RoomState {
+  return {
+    roomId: opts.roomId,
+    phase: "prejoin",
+    warmup: "idle",
+    error: null,
+    notice: null,
+    selfId: null,
+    isHost: false,
+    displayName: opts.displayName ?? "",
+    participants: [],
+    media: [],
+    quality: {},
+    local: {
+      cameraOn: opts.camera ?? true,
+      micOn: opts.mic ?? true,
+      screenOn: false,
+      cameraStatus: opts.camera === false ? "off" : "pending",
+      micStatus: opts.mic === false ? "off" : "pending",
+      cameraStream: null,
+      screenStream: null,
+      busy: { camera: false, mic: false, screen: false },
+    },
+    connection: { status: "connected", attempt: 0 },
+  };
+}
+
+function toParticipant(p: PeerInfo): Participant {
+  return { id: p.id, displayName: p.displayName, isHost: p.isHost, reconnecting: p.reconnecting };
+}
+
+/** Adds or updates peers, keeping join order. */
+export function mergePeers(current: Participant[], peers: PeerInfo[], selfId: string | null): Participant[] {
+  const out = [...current];
+  for (const p of peers) {
+    if (p.id === selfId) continue;
+    const entry = toParticipant(p);
+    const i = out.findIndex((x) => x.id === p.id);
+    if (i >= 0) out[i] = entry;
+    else out.push(entry);
+  }
+  return out;
+}
+
+function withoutPeer(state: RoomState, peerId: string): RoomState {
+  const quality = { ...state.quality };
+  delete quality[peerId];
+  return {
+    ...state,
+    participants: state.participants.filter((p) => p.id !== peerId),
+    media: state.media.filter((m) => m.peerId !== peerId),
+    quality,
+  };
+}
+
+export function roomReducer(state: RoomState, action: RoomAction): RoomState {
+  switch (action.type) {
+    case "patch":
+      return { ...state, ...action.patch };
+    case "local":
+      return { ...state, local: { ...state.local, ...action.patch } };
+    case "joined":
+      return {
+        ...state,
+        phase: "joined",
+        error: null,
+        selfId: action.selfId,
+        isHost: action.isHost,
+        // a rejoin brings a fresh list: people who left meanwhile must not linger
+        participants: mergePeers([], action.peers, action.selfId),
+        connection: { status: "connected", attempt: 0 },
+      };
+    case "peersSynced": {
+      const listed = new Set(action.peers.map((p) => p.id));
+      const kept = state.participants.filter((p) => listed.has(p.id));
+      const next = { ...state, participants: mergePeers(kept, action.peers, state.selfId) };
+      const gone = state.participants.filter((p) => !listed.has(p.id));
+      return gone.reduce((s, p) => withoutPeer(s, p.id), next);
+    }
+    case "peerJoined":
+      if (action.peer.id === state.selfId) return state;
+      return { ...state, participants: mergePeers(state.participants, [action.peer], state.selfId) };
+    case "peerLeft":
+      return withoutPeer(state, action.peerId);
+    case "peerReconnecting":
+      return {
+        ...state,
+        participants: state.participants.map((p) =>
+          p.id === action.peerId ? { ...p, reconnecting: action.reconnecting } : p,
+        ),
+      };
+    case "mediaAdded":
+      return { ...state, media: [...state.media.filter((m) => m.consumerId !== action.media.consumerId), action.media] };
+    case "mediaRemoved": {
+      const gone = new Set(action.consumerIds);
+      return { ...state, media: state.media.filter((m) => !gone.has(m.consumerId)) };
+    }
+    case "mediaPaused":
+      return {
+        ...state,
+        media: state.media.map((m) => (m.consumerId === action.consumerId ? { ...m, paused: action.paused } : m)),
+      };
+    case "mediaCleared":
+      return state.media.length ? { ...state, media: [] } : state;
+    case "quality": {
+      const quality: Record<string, PeerQuality> = {};
+      for (const q of action.peers) quality[q.peerId] = q;
+      return { ...state, quality };
+    }
+    case "connection":
+      if (
+        state.connection.status === action.connection.status &&
+        state.connection.attempt === action.connection.attempt
+      ) {
+        return state;
+      }
+      return { ...state, connection: action.connection };
+    case "roomCleared":
+      return { ...state, participants: [], media: [], quality: {}, notice: null };
+  }
+}

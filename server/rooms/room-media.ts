@@ -1,0 +1,319 @@
+// The media half of a room: WebRtcTransports, producers and consumers of its peers, on the
+// room's current router. Consumers are created paused and resumed by their client once it is
+// ready (mediasoup-demo's pattern), so no packet is lost before the browser can decode.
+import type { types as ms } from "mediasoup";
+import type { NotificationData, ParsedRequestData, ResponseData } from "../../lib/signaling/protocol";
+import type { Logger } from "../logger";
+import { fail, RequestError } from "./errors";
+import type { ConsumerAppData, Peer, ProducerAppData, TransportAppData } from "./peer";
+import type { RoomRouter } from "./room-router";
+
+export const MAX_PRODUCERS_PER_PEER = 4;
+
+const SOURCE_KINDS: Record<ProducerAppData["source"], ReadonlyArray<ms.MediaKind>> = {
+  mic: ["audio"],
+  camera: ["video"],
+  screen: ["video", "audio"],
+};
+
+/** What the media handlers need from their room. */
+export interface MediaRoom {
+  readonly router: RoomRouter;
+  readonly peers: ReadonlyMap<string, Peer>;
+  joinedPeers(): Peer[];
+  readonly log: Logger;
+}
+
+/** Maps an error thrown by mediasoup while applying client-given parameters to a reply. */
+export function clientParamError(what: string, err: unknown): RequestError {
+  if (err instanceof RequestError) return err;
+  const e = err as Error;
+  const message = `${what} failed: ${String(e?.message ?? e).slice(0, 200)}`;
+  return new RequestError(e?.name === "UnsupportedError" ? "UNSUPPORTED" : "BAD_REQUEST", message);
+}
+
+export class RoomMedia {
+  constructor(private readonly room: MediaRoom) {}
+
+  // ---- transports -----------------------------------------------------------------------
+
+  async createTransport(peer: Peer, data: ParsedRequestData<"createTransport">): Promise<ResponseData<"createTransport">> {
+    const { direction } = data;
+    const existing = peer.transport(direction);
+    if (existing) {
+      fail("BAD_REQUEST", `a ${direction} transport already exists (${existing.id}); use restartIce`);
+    }
+    const router = await this.room.router.ready();
+    const transport = await router.createWebRtcTransport<TransportAppData>({
+      webRtcServer: this.room.router.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { peerId: peer.id, direction },
+    });
+    if (peer.closed || peer.transport(direction) || router.closed) {
+      transport.close();
+      fail("NOT_FOUND", "peer left while the transport was being created");
+    }
+    peer.transports.set(transport.id, transport);
+    transport.observer.once("close", () => {
+      peer.transports.delete(transport.id);
+      peer.brokenTransports.delete(transport.id);
+    });
+    // A new path (the client's address changed, or its ICE restarted): whatever was in
+    // flight is lost, so ask for key frames now instead of waiting for the browsers' PLIs.
+    transport.on("iceselectedtuplechange", () => this.requestKeyFrames(peer, direction));
+    transport.on("icestatechange", (state) => {
+      if (state === "disconnected" || state === "closed") peer.brokenTransports.add(transport.id);
+      else if (state === "connected" || state === "completed") peer.brokenTransports.delete(transport.id);
+    });
+    transport.on("dtlsstatechange", (state) => {
+      if (state === "failed" || state === "closed") {
+        peer.brokenTransports.add(transport.id);
+        this.room.log.warn({ peer: peer.id, transport: transport.id, state }, "transport DTLS state");
+      } else if (state === "connected") {
+        peer.brokenTransports.delete(transport.id);
+      }
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters as ResponseData<"createTransport">["dtlsParameters"],
+    };
+  }
+
+  async connectTransport(peer: Peer, data: ParsedRequestData<"connectTransport">): Promise<void> {
+    const transport = this.ownTransport(peer, data.transportId);
+    try {
+      await transport.connect({ dtlsParameters: data.dtlsParameters as unknown as ms.DtlsParameters });
+    } catch (err) {
+      throw clientParamError("connectTransport", err);
+    }
+  }
+
+  async restartIce(peer: Peer, transportId: string): Promise<ResponseData<"restartIce">> {
+    const transport = this.ownTransport(peer, transportId);
+    return { iceParameters: await transport.restartIce() };
+  }
+
+  // ---- producers ------------------------------------------------------------------------
+
+  async produce(peer: Peer, data: ParsedRequestData<"produce">): Promise<ms.Producer<ProducerAppData>> {
+    if (!peer.joined) fail("NOT_JOINED", "produce needs join first");
+    const transport = this.ownTransport(peer, data.transportId);
+    if (transport.appData.direction !== "send") {
+      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
+    }
+    if (!SOURCE_KINDS[data.source].includes(data.kind)) {
+      fail("BAD_REQUEST", `source "${data.source}" cannot carry ${data.kind}`);
+    }
+    for (const p of peer.producers.values()) {
+      if (p.appData.source === data.source && p.kind === data.kind) {
+        fail("BAD_REQUEST", `already producing ${data.kind} from "${data.source}" (${p.id}); close it first`);
+      }
+    }
+    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) {
+      fail("BAD_REQUEST", `at most ${MAX_PRODUCERS_PER_PEER} producers per participant`);
+    }
+    let producer: ms.Producer<ProducerAppData>;
+    try {
+      producer = await transport.produce<ProducerAppData>({
+        kind: data.kind,
+        rtpParameters: data.rtpParameters as unknown as ms.RtpParameters,
+        paused: data.paused ?? false,
+        appData: { peerId: peer.id, source: data.source },
+      });
+    } catch (err) {
+      throw clientParamError("produce", err);
+    }
+    if (peer.closed || !peer.joined) {
+      producer.close();
+      fail("NOT_JOINED", "left while producing");
+    }
+    peer.producers.set(producer.id, producer);
+    peer.producerMedia.set(producer.id, { lastByteCount: -1, lastChangeAt: Date.now() });
+    producer.observer.once("close", () => {
+      peer.producers.delete(producer.id);
+      peer.producerMedia.delete(producer.id);
+    });
+    this.room.log.info(
+      { peer: peer.id, producer: producer.id, kind: producer.kind, source: data.source },
+      "producer created",
+    );
+    return producer;
+  }
+
+  /** Gives every other joined peer a consumer of `producer` (after the produce reply). */
+  async fanOutProducer(peer: Peer, producer: ms.Producer<ProducerAppData>): Promise<void> {
+    await Promise.all(
+      this.room
+        .joinedPeers()
+        .filter((other) => other !== peer)
+        .map((other) => this.createConsumer(other, peer, producer)),
+    );
+  }
+
+  closeProducer(peer: Peer, producerId: string): void {
+    const producer = this.ownProducer(peer, producerId);
+    producer.close(); // consumers get "producerclose" -> consumerClosed notifications
+    peer.producers.delete(producer.id);
+  }
+
+  async pauseProducer(peer: Peer, producerId: string): Promise<void> {
+    await this.ownProducer(peer, producerId).pause();
+  }
+
+  async resumeProducer(peer: Peer, producerId: string): Promise<void> {
+    const producer = this.ownProducer(peer, producerId);
+    await producer.resume();
+    const media = peer.producerMedia.get(producer.id);
+    if (media) media.lastChangeAt = Date.now();
+  }
+
+  // ---- consumers ------------------------------------------------------------------------
+
+  async resumeConsumer(peer: Peer, consumerId: string): Promise<ms.Consumer<ConsumerAppData>> {
+    const consumer = this.ownConsumer(peer, consumerId);
+    await consumer.resume();
+    return consumer;
+  }
+
+  async setConsumerPreferredLayers(peer: Peer, data: ParsedRequestData<"setConsumerPreferredLayers">): Promise<void> {
+    const consumer = this.ownConsumer(peer, data.consumerId);
+    const { spatialLayer, temporalLayer } = data;
+    try {
+      await consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
+    } catch (err) {
+      throw clientParamError("setConsumerPreferredLayers", err);
+    }
+  }
+
+  /** The "update" step: give `peer` a consumer for every producer of every other joined peer. */
+  async consumeAllFor(peer: Peer): Promise<void> {
+    if (!peer.joined || !peer.recvTransport) return;
+    const jobs: Promise<void>[] = [];
+    for (const other of this.room.joinedPeers()) {
+      if (other === peer) continue;
+      for (const producer of other.producers.values()) jobs.push(this.createConsumer(peer, other, producer));
+    }
+    await Promise.all(jobs);
+  }
+
+  /** What `newConsumer` said (or would say) about one of `peer`'s consumers. */
+  consumerInfo(consumer: ms.Consumer<ConsumerAppData>): NotificationData<"newConsumer"> {
+    return {
+      peerId: consumer.appData.producerPeerId,
+      producerId: consumer.producerId,
+      consumerId: consumer.id,
+      kind: consumer.kind,
+      source: consumer.appData.source,
+      rtpParameters: consumer.rtpParameters as unknown as NotificationData<"newConsumer">["rtpParameters"],
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  private async createConsumer(
+    consumerPeer: Peer,
+    producerPeer: Peer,
+    producer: ms.Producer<ProducerAppData>,
+  ): Promise<void> {
+    if (consumerPeer === producerPeer || producer.appData.peerId === consumerPeer.id) return;
+    const transport = consumerPeer.recvTransport;
+    const rtpCapabilities = consumerPeer.rtpCapabilities;
+    if (!consumerPeer.joined || consumerPeer.closed || producer.closed || !transport || !rtpCapabilities) return;
+    if (consumerPeer.consumedProducerIds.has(producer.id)) return;
+    let router: ms.Router;
+    try {
+      router = this.room.router.current;
+    } catch {
+      return; // moving: the peers set their media up again afterwards
+    }
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+      this.room.log.debug(
+        { peer: consumerPeer.id, producer: producer.id },
+        "peer cannot consume producer (codec/capabilities mismatch); skipped",
+      );
+      return;
+    }
+    consumerPeer.consumedProducerIds.add(producer.id);
+    let consumer: ms.Consumer<ConsumerAppData>;
+    try {
+      consumer = await transport.consume<ConsumerAppData>({
+        producerId: producer.id,
+        rtpCapabilities,
+        paused: true, // resumed when the client says its consumer is ready
+        appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
+      });
+    } catch (err) {
+      consumerPeer.consumedProducerIds.delete(producer.id);
+      if (!producer.closed && !transport.closed) {
+        this.room.log.warn({ err, peer: consumerPeer.id, producer: producer.id }, "consume failed");
+      }
+      return;
+    }
+    if (consumerPeer.closed || !consumerPeer.joined || transport.closed || producer.closed || consumer.closed) {
+      consumerPeer.consumedProducerIds.delete(producer.id);
+      consumer.close();
+      return;
+    }
+    consumerPeer.consumers.set(consumer.id, consumer);
+    consumer.observer.once("close", () => {
+      consumerPeer.consumers.delete(consumer.id);
+      consumerPeer.consumedProducerIds.delete(producer.id);
+    });
+    consumer.on("producerclose", () => consumerPeer.notify("consumerClosed", { consumerId: consumer.id }));
+    consumer.on("producerpause", () => consumerPeer.notify("consumerPaused", { consumerId: consumer.id }));
+    consumer.on("producerresume", () => consumerPeer.notify("consumerResumed", { consumerId: consumer.id }));
+    // A peer in its grace period misses this; its resume snapshot lists the consumer.
+    consumerPeer.notify("newConsumer", this.consumerInfo(consumer));
+  }
+
+  /**
+   * Key frames for what `peer` receives (`recv`), or for everyone receiving `peer`'s video
+   * (`send`) — after its path changed or its connection came back, so pictures return at
+   * once rather than after the decoders give up on the gap.
+   */
+  requestKeyFrames(peer: Peer, direction: "send" | "recv" | "both" = "both"): void {
+    const ask = (c: ms.Consumer) => {
+      if (c.kind === "video" && !c.closed && !c.paused) c.requestKeyFrame().catch(() => undefined);
+    };
+    if (direction !== "send") for (const c of peer.consumers.values()) ask(c);
+    if (direction !== "recv") {
+      for (const other of this.room.peers.values()) {
+        if (other === peer) continue;
+        for (const c of other.consumers.values()) if (c.appData.producerPeerId === peer.id) ask(c);
+      }
+    }
+  }
+
+  // ---- ownership checks -------------------------------------------------------------------
+
+  ownTransport(peer: Peer, id: string): ms.WebRtcTransport<TransportAppData> {
+    const t = peer.transports.get(id);
+    if (t) return t;
+    for (const other of this.room.peers.values()) {
+      if (other.transports.has(id)) fail("FORBIDDEN", "that transport belongs to another participant");
+    }
+    return fail("NOT_FOUND", `no transport "${id}"`);
+  }
+
+  ownProducer(peer: Peer, id: string): ms.Producer<ProducerAppData> {
+    const p = peer.producers.get(id);
+    if (p) return p;
+    for (const other of this.room.peers.values()) {
+      if (other.producers.has(id)) fail("FORBIDDEN", "that producer belongs to another participant");
+    }
+    return fail("NOT_FOUND", `no producer "${id}"`);
+  }
+
+  ownConsumer(peer: Peer, id: string): ms.Consumer<ConsumerAppData> {
+    const c = peer.consumers.get(id);
+    if (c) return c;
+    for (const other of this.room.peers.values()) {
+      if (other.consumers.has(id)) fail("FORBIDDEN", "that consumer belongs to another participant");
+    }
+    return fail("NOT_FOUND", `no consumer "${id}"`);
+  }
+}

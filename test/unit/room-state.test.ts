@@ -1,0 +1,110 @@
+// The browser's room state reducer: who is listed, whose media is whose, who is reconnecting.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { initialRoomState, roomReducer, type RemoteMedia, type RoomAction, type RoomState } from "../../lib/client/room-state";
+import type { PeerInfo } from "../../lib/signaling/protocol";
+
+const peer = (id: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
+  id,
+  displayName: id.toUpperCase(),
+  isHost: false,
+  producers: [],
+  reconnecting: false,
+  ...over,
+});
+const media = (consumerId: string, peerId: string, paused = false): RemoteMedia =>
+  ({ consumerId, producerId: `p-${consumerId}`, peerId, kind: "video", source: "camera", track: {}, stream: {}, paused }) as unknown as RemoteMedia;
+
+function run(actions: RoomAction[], start: RoomState = initialRoomState({ roomId: "r" })): RoomState {
+  return actions.reduce(roomReducer, start);
+}
+
+test("join lists the others (never myself), in join order; late joiners are appended", () => {
+  const s = run([
+    { type: "joined", selfId: "me", isHost: true, peers: [peer("a"), peer("me"), peer("b")] },
+    { type: "peerJoined", peer: peer("c") },
+    { type: "peerJoined", peer: peer("me") },
+  ]);
+  assert.equal(s.phase, "joined");
+  assert.equal(s.isHost, true);
+  assert.deepEqual(s.participants.map((p) => p.id), ["a", "b", "c"]);
+});
+
+test("a peer that leaves takes its media and quality with it", () => {
+  const s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a"), peer("b")] },
+    { type: "mediaAdded", media: media("c1", "a") },
+    { type: "mediaAdded", media: media("c2", "b") },
+    {
+      type: "quality",
+      peers: [{ peerId: "a", level: "good", score: 8, packetLossPercent: 1, rttMs: 20, sendKbps: 1, recvKbps: 1 }],
+    },
+    { type: "peerLeft", peerId: "a" },
+  ]);
+  assert.deepEqual(s.participants.map((p) => p.id), ["b"]);
+  assert.deepEqual(s.media.map((m) => m.consumerId), ["c2"]);
+  assert.deepEqual(Object.keys(s.quality), []);
+});
+
+test("reconnecting marks the person and keeps their tile and media; reconnected clears it", () => {
+  let s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a")] },
+    { type: "mediaAdded", media: media("c1", "a") },
+    { type: "peerReconnecting", peerId: "a", reconnecting: true },
+  ]);
+  assert.equal(s.participants[0].reconnecting, true);
+  assert.equal(s.media.length, 1);
+  s = roomReducer(s, { type: "peerReconnecting", peerId: "a", reconnecting: false });
+  assert.equal(s.participants[0].reconnecting, false);
+});
+
+test("a resume snapshot replaces the list: missed leaves drop people, missed joins add them", () => {
+  const s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a"), peer("b")] },
+    { type: "mediaAdded", media: media("c1", "a") },
+    { type: "mediaAdded", media: media("c2", "b") },
+    { type: "peersSynced", peers: [peer("b", { reconnecting: true }), peer("c")] },
+  ]);
+  assert.deepEqual(s.participants.map((p) => [p.id, p.reconnecting]), [["b", true], ["c", false]]);
+  assert.deepEqual(s.media.map((m) => m.consumerId), ["c2"], "a's media went with a");
+});
+
+test("a rejoin starts from the server's fresh list", () => {
+  const s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a"), peer("b")] },
+    { type: "joined", selfId: "me2", isHost: false, peers: [peer("b"), peer("me2")] },
+  ]);
+  assert.deepEqual(s.participants.map((p) => p.id), ["b"]);
+  assert.equal(s.selfId, "me2");
+});
+
+test("media: pause flag, removal, duplicates replaced, clear", () => {
+  let s = run([
+    { type: "mediaAdded", media: media("c1", "a") },
+    { type: "mediaAdded", media: media("c1", "a", true) },
+    { type: "mediaAdded", media: media("c2", "a") },
+    { type: "mediaPaused", consumerId: "c2", paused: true },
+  ]);
+  assert.deepEqual(s.media.map((m) => [m.consumerId, m.paused]), [["c1", true], ["c2", true]]);
+  s = roomReducer(s, { type: "mediaRemoved", consumerIds: ["c1"] });
+  assert.deepEqual(s.media.map((m) => m.consumerId), ["c2"]);
+  s = roomReducer(s, { type: "mediaCleared" });
+  assert.equal(s.media.length, 0);
+});
+
+test("connection status changes produce a new state only when something changed", () => {
+  const s0 = initialRoomState({ roomId: "r" });
+  const same = roomReducer(s0, { type: "connection", connection: { status: "connected", attempt: 0 } });
+  assert.equal(same, s0);
+  const s1 = roomReducer(s0, { type: "connection", connection: { status: "reconnecting", attempt: 2 } });
+  assert.deepEqual(s1.connection, { status: "reconnecting", attempt: 2 });
+});
+
+test("leaving clears everybody", () => {
+  const s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a")] },
+    { type: "mediaAdded", media: media("c1", "a") },
+    { type: "roomCleared" },
+  ]);
+  assert.deepEqual([s.participants.length, s.media.length], [0, 0]);
+});
