@@ -15,7 +15,8 @@ import os from "node:os";
 import { createPrismaClient } from "../lib/db";
 import { hashPassword } from "../lib/auth/users";
 import { hasProductionBuild } from "../e2e/fixtures/server-env";
-import { startOwnServer } from "../e2e/fixtures/own-server";
+import { AppServer } from "../e2e/fixtures/app-server";
+import path from "node:path";
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -139,7 +140,9 @@ async function time(url: string, cookie: string, expect: string): Promise<number
 async function main() {
   if (!hasProductionBuild()) throw new Error("run `npx next build` first (the bench measures the production server)");
   console.log(`history bench: ${SESSIONS} sessions, ${RUNS} runs per page; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`);
-  const app = await startOwnServer({ LOG_LEVEL: "error" });
+  const server = new AppServer({ numWorkers: 1, env: { LOG_LEVEL: "error" } });
+  await server.start(120_000);
+  const app = { baseURL: server.localURL, dbUrl: `file:${path.join(server.dbDir, "meet.db")}` };
   try {
     const s = await seed(app.dbUrl);
     console.log(`seeded ${SESSIONS} sessions, ${s.attendances} attendances in ${(s.seedMs / 1000).toFixed(1)} s`);
@@ -168,7 +171,7 @@ async function main() {
     console.log(`\nhistory page, worst p50: ${worst.toFixed(0)} ms (target < ${TARGET_MS} ms): ${worst < TARGET_MS ? "met" : "NOT met"}`);
     if (worst >= TARGET_MS) process.exitCode = 1;
   } finally {
-    await app.stop();
+    await server.dispose();
   }
 }
 

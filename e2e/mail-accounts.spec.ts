@@ -5,32 +5,38 @@ import ICAL from "ical.js";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { linkIn, SmtpCapture, type CapturedMail } from "./fixtures/smtp-capture";
 import { GitHubMock } from "./fixtures/github-mock";
-import { startOwnServer, type OwnServer } from "./fixtures/own-server";
+import { AppServer } from "./fixtures/app-server";
 import { newAccount, readMeetingPage, signIn, signUp, type Account } from "./fixtures/room";
 
 test.describe.configure({ mode: "serial" });
 
 let smtp: SmtpCapture;
 let github: GitHubMock;
-let app: OwnServer;
+let server: AppServer;
+const app = { get baseURL() { return server.localURL; } };
 const BOSS = `boss-${Date.now().toString(36)}@example.test`;
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
   smtp = await SmtpCapture.start();
   github = await GitHubMock.start();
-  app = await startOwnServer({
-    SMTP_URL: smtp.url,
-    MAIL_FROM: "Meet <meet@example.test>",
-    ADMIN_EMAILS: BOSS,
-    GITHUB_ID: "test-client",
-    GITHUB_SECRET: "test-secret",
-    GITHUB_URL: github.url,
+  server = new AppServer({
+    numWorkers: 1,
+    env: {
+      LOG_LEVEL: process.env.SERVER_LOG_LEVEL ?? "warn",
+      SMTP_URL: smtp.url,
+      MAIL_FROM: "Meet <meet@example.test>",
+      ADMIN_EMAILS: BOSS,
+      GITHUB_ID: "test-client",
+      GITHUB_SECRET: "test-secret",
+      GITHUB_URL: github.url,
+    },
   });
+  await server.start(120_000);
 });
 
 test.afterAll(async () => {
-  await app?.stop();
+  await server?.dispose();
   await github?.close();
   await smtp?.close();
 });
