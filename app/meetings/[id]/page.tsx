@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { prisma } from "@/lib/db";
-import { requireUser } from "@/lib/auth/session";
-import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
-import { getMeetingForHost, meetingEndsAt } from "@/lib/meetings/service";
+import { hostMeetingOrDeny } from "@/lib/meetings/host-guard";
+import { meetingEndsAt } from "@/lib/meetings/service";
 import { inviteUrl } from "@/lib/meetings/invite";
 import { requestOrigin } from "@/lib/meetings/origin";
 import { cancelMeetingAction, cancelOccurrenceAction, regenerateInviteAction } from "@/app/meetings/actions";
@@ -27,14 +25,8 @@ export const dynamic = "force-dynamic";
 
 export default async function MeetingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/meetings/${id}`);
-  const found = await getMeetingForHost(prisma, id, user.id);
-  if (!found.ok && found.reason === "not_found") notFound();
-  if (!found.ok) {
-    forbiddenIfSupported();
-    return <MeetingForbidden />;
-  }
-  const m = found.meeting;
+  const m = await hostMeetingOrDeny(id, `/meetings/${id}`);
+  if (!m) return <MeetingForbidden />;
   const cancelled = m.status === "cancelled";
   const url = inviteUrl(await requestOrigin(), m.inviteToken);
   const now = new Date();

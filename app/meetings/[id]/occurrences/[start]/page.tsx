@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { prisma } from "@/lib/db";
-import { requireUser } from "@/lib/auth/session";
-import { forbiddenIfSupported } from "@/lib/auth/forbidden";
-import { getMeetingForHost } from "@/lib/meetings/service";
 import { isSeriesOccurrence } from "@/lib/meetings/occurrences";
 import { utcToZonedInputValue } from "@/lib/time/zoned";
 import { updateOccurrenceAction } from "@/app/meetings/actions";
 import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
+import { hostMeetingOrDeny } from "@/lib/meetings/host-guard";
 import { OccurrenceForm } from "@/components/meetings/OccurrenceForm";
 import { Card } from "@/components/ui/Card";
 import { LocalTime } from "@/components/ui/LocalTime";
@@ -17,14 +15,8 @@ export const metadata: Metadata = { title: "Edit one occurrence · Meet" };
 /** /meetings/<id>/occurrences/<original start, ms>: move or re-time one meeting of a series. */
 export default async function OccurrencePage({ params }: { params: Promise<{ id: string; start: string }> }) {
   const { id, start } = await params;
-  const user = await requireUser(`/meetings/${id}/occurrences/${start}`);
-  const found = await getMeetingForHost(prisma, id, user.id);
-  if (!found.ok && found.reason === "not_found") notFound();
-  if (!found.ok) {
-    forbiddenIfSupported();
-    return <MeetingForbidden />;
-  }
-  const m = found.meeting;
+  const m = await hostMeetingOrDeny(id, `/meetings/${id}/occurrences/${start}`);
+  if (!m) return <MeetingForbidden />;
   const originalMs = /^\d{1,15}$/.test(start) ? Number(start) : NaN;
   if (!m.recurrenceRule || !Number.isFinite(originalMs) || !isSeriesOccurrence(m, new Date(originalMs))) notFound();
   const override = await prisma.meetingOccurrence.findUnique({
