@@ -13,7 +13,7 @@ import { startSignaling, SFU_STATS_PATH } from "./app";
 import { WorkerPool } from "./sfu/worker-pool";
 import { ensureDatabaseMigrated } from "./db-migrate";
 import { closeStaleSessions, createHistoryObserver } from "./history";
-import { HISTORY_ADOPTION_GRACE_MS, NodeServices } from "./cluster/node-services";
+import { NodeServices } from "./cluster/node-services";
 import { followClusterEvents } from "./cluster/room-events";
 import { Cascade } from "./cluster/cascade";
 import { combineObservers } from "./rooms/combined-observer";
@@ -132,8 +132,6 @@ async function main(): Promise<void> {
     nodeId: config.nodeId,
     staleNodeIds: await node.staleNodeIds(),
     adoptable: node.adoptable,
-    adoptionGraceMs: HISTORY_ADOPTION_GRACE_MS,
-    sessionOwner: node.sessionOwner,
   });
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
   // Several nodes: rooms may span nodes (server/cluster/cascade.ts); it needs the registry,
@@ -176,17 +174,17 @@ async function main(): Promise<void> {
     });
   });
   server.on("error", (err) => log.error({ err }, "http server error"));
-  // Several nodes: join the registry now that this node can serve. A dead node's history
-  // rows wait HISTORY_ADOPTION_GRACE_MS for its rooms to continue them on another node;
-  // the node that declared it dead closes what is left.
-  await node.startNode(signaling.registry, (deadId) => {
-    setTimeout(() => {
-      closeStaleSessions(prisma, { nodeIds: [deadId] }).then(
-        (closed) => log.info({ dead: deadId, ...closed }, "closed the history rows a dead node left"),
-        (err: unknown) => log.error({ err, dead: deadId }, "closing a dead node's history rows failed"),
-      );
-    }, HISTORY_ADOPTION_GRACE_MS).unref();
-  }, (live) => cascade?.tick(live) ?? Promise.resolve());
+  // Several nodes: join the registry now that this node can serve. The node that declares
+  // another dead closes its open history rows as a crash: the node its rooms move to
+  // continues those sessions (one session, one attendance per person).
+  await node.startNode(
+    signaling.registry,
+    async (deadId) => {
+      const closed = await closeStaleSessions(prisma, { nodeIds: [deadId] });
+      log.info({ dead: deadId, ...closed }, "closed the history rows of a dead node (as a crash)");
+    },
+    (live) => cascade?.tick(live) ?? Promise.resolve(),
+  );
   lifecycle = "ready";
 
   const scheme = config.https ? "https" : "http";
@@ -223,10 +221,11 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         await node.drain(); // no new rooms placed here
+        observer.beginShutdown(); // leaves from here on are the restart, not people leaving
         await signaling.close();
         stopFollowingEvents();
         cascade?.stop();
-        await observer.shutdown(); // ends open meeting sessions, flushes pending writes
+        await observer.shutdown(); // ends open meeting sessions (as "restart"), flushes pending writes
         await node.close(); // releases this node's rooms, leaves the registry, closes Redis
         pool.close();
         await new Promise<void>((resolve) => {

@@ -13,8 +13,6 @@ import { ClusterNode, type LocalRooms } from "./cluster-node";
 
 /** A placement made for a join token holds this long until its node refreshes it. */
 export const PLACEMENT_TTL_MS = 60_000;
-/** A dead node's open history rows wait this long for their rooms to be continued elsewhere. */
-export const HISTORY_ADOPTION_GRACE_MS = 60_000;
 
 export type NodeConfig = Pick<
   Config,
@@ -82,15 +80,6 @@ export class NodeServices {
       if (nodeId === this.config.nodeId) return true;
       const host = (await this.state.nodes.live()).find((n) => n.id === nodeId);
       return !host || Date.now() - host.heartbeatAt > 1.5 * this.config.NODE_HEARTBEAT_MS;
-    };
-  }
-
-  /** Cascaded rooms: the room's home node when this node is only one of its edges, else null. */
-  get sessionOwner(): ((roomId: string) => Promise<string | null>) | undefined {
-    if (!this.config.clustered) return undefined;
-    return async (roomId) => {
-      const home = await this.state.placement.get(roomId);
-      return home && home !== this.config.nodeId ? home : null;
     };
   }
 

@@ -3,48 +3,38 @@ import { prisma } from "@/lib/db";
 import type { Logger } from "@/server/logger";
 import { ensureDatabaseMigrated } from "@/server/db-migrate";
 import { closeStaleSessions, HistoryRecorder } from "./history-recorder";
-import type { AdoptablePredicate } from "./session-adoption";
+import { historyConfigFromEnv } from "./config";
 
 export { HistoryRecorder, closeStaleSessions } from "./history-recorder";
 
 /**
  * Makes sure the schema is current (a no-op when server/index.ts already migrated), closes
- * sessions a previous run left open, and returns the recorder. Call `recorder.shutdown()`
- * on SIGINT/SIGTERM (after signaling closed its rooms) to end open sessions cleanly.
- *
- * Several nodes: only the stale rows of `staleNodeIds` are closed, and only after
- * `adoptionGraceMs`, so that rooms coming back here can continue them (`adoptable`).
+ * sessions a previous run left open (as interrupted by a crash), and returns the recorder.
+ * On SIGINT/SIGTERM call `recorder.beginShutdown()` before closing the signaling sockets and
+ * `recorder.shutdown()` after: open sessions end as interrupted by a restart, and are
+ * continued when their people come back within HISTORY_CONTINUE_MINUTES.
  */
 export async function createHistoryObserver(opts: {
   logger: Logger;
-  /** Stored on new sessions. */
+  /** Stored on the sessions this node opens or continues. */
   nodeId?: string;
-  /** Several nodes: close only these nodes' stale sessions (this one + dead ones). Default: all. */
+  /** Several nodes: close only these nodes' stale rows (this one + dead ones). Default: all. */
   staleNodeIds?: readonly string[];
-  adoptable?: AdoptablePredicate;
-  adoptionGraceMs?: number;
-  /** Cascaded rooms: the home node whose session an edge's participants join. */
-  sessionOwner?: (roomId: string) => Promise<string | null>;
+  /** Several nodes: may a session left open by that node be taken over here? */
+  adoptable?: (nodeId: string | null) => boolean | Promise<boolean>;
 }): Promise<HistoryRecorder> {
   await ensureDatabaseMigrated();
   const log = opts.logger.child({ component: "history" });
-  const closeStale = async () => {
-    const closed = await closeStaleSessions(prisma, { nodeIds: opts.staleNodeIds });
-    if (closed.sessions || closed.attendances) {
-      log.info({ ...closed, nodes: opts.staleNodeIds }, "closed meeting sessions/attendances left open by the previous run");
-    }
-  };
-  if (opts.adoptable && opts.adoptionGraceMs) {
-    setTimeout(() => void closeStale().catch((err: unknown) => log.error({ err }, "closing stale sessions failed")), opts.adoptionGraceMs).unref();
-  } else {
-    await closeStale();
+  const config = historyConfigFromEnv();
+  const closed = await closeStaleSessions(prisma, { nodeIds: opts.staleNodeIds });
+  if (closed.sessions || closed.attendances) {
+    log.info({ ...closed, nodes: opts.staleNodeIds }, "closed meeting sessions/attendances left open by the previous run");
   }
   return new HistoryRecorder({
     db: prisma,
     logger: log,
+    continueWindowMs: config.continueWindowMs,
     nodeId: opts.nodeId,
     adoptable: opts.adoptable,
-    adoptionGraceMs: opts.adoptionGraceMs,
-    sessionOwner: opts.sessionOwner,
   });
 }
