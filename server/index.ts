@@ -180,6 +180,8 @@ async function main(): Promise<void> {
   await node.startNode(
     signaling.registry,
     async (deadId) => {
+      // sessions this node shares with the dead one continue here, untouched by the close
+      await observer.takeOver(deadId);
       const closed = await closeStaleSessions(prisma, { nodeIds: [deadId] });
       log.info({ dead: deadId, ...closed }, "closed the history rows of a dead node (as a crash)");
     },

@@ -124,6 +124,12 @@ interface SessionRecord {
   failed: boolean;
   /** This session was reopened after a restart: rows of returning people exist. */
   continued: boolean;
+  /**
+   * Several nodes: the session is another live node's (this node carries part of the room,
+   * e.g. as its edge). People's rows are shared; the session itself is the other node's to
+   * end — unless that node dies, and takeOver() makes it this node's.
+   */
+  shared: boolean;
   presence: Presence;
   participants: Map<string, Participant>;
   /** peer id -> participantKey (for quality samples and reconnects). */
@@ -391,6 +397,7 @@ export class HistoryRecorder implements RoomObserver {
       sessionId: null,
       failed: false,
       continued: false,
+      shared: false,
       presence: newPresence(),
       participants: new Map(),
       peers: new Map(),
@@ -449,7 +456,7 @@ export class HistoryRecorder implements RoomObserver {
     rec.emptySince = null;
     const end = later(at, rec.lastLeftAt);
     this.enqueue(rec, "end session", async () => {
-      if (!rec.sessionId) return;
+      if (!rec.sessionId || rec.shared) return; // its own node ends it
       await this.db.meetingSession.update({
         where: { id: rec.sessionId },
         data: { endedAt: end, lastSeenAt: end, peakParticipants: Math.max(rec.writtenPeak, rec.presence.peak), endReason: reason },
@@ -460,6 +467,26 @@ export class HistoryRecorder implements RoomObserver {
         data: { leftAt: end, lastSeenAt: end, currentJoinAt: null, endReason: reason === "empty" ? "left" : reason },
       });
     });
+  }
+
+  /**
+   * `deadNodeId` was declared dead: the sessions this node shares with it become this
+   * node's (so closing the dead node's rows as a crash leaves them alone). Returns their ids.
+   */
+  async takeOver(deadNodeId: string): Promise<string[]> {
+    const taken: string[] = [];
+    for (const rec of this.rooms.values()) {
+      if (!rec.shared || !rec.sessionId) continue;
+      const { count } = await this.db.meetingSession
+        .updateMany({ where: { id: rec.sessionId, nodeId: deadNodeId, endedAt: null }, data: { nodeId: this.nodeId } })
+        .catch(() => ({ count: 0 }));
+      if (count === 1) {
+        rec.shared = false;
+        taken.push(rec.sessionId);
+      }
+    }
+    if (taken.length) this.log.info({ dead: deadNodeId, sessions: taken }, "history: took over the sessions of a dead node");
+    return taken;
   }
 
   // ---- writes (always run inside the room's queue) ---------------------------------------
@@ -482,6 +509,16 @@ export class HistoryRecorder implements RoomObserver {
         // close that node's rows as a crash now, then continue the session below.
         await closeStaleSessions(this.db, { nodeIds: [last.nodeId ?? ""] });
         last = await latest();
+      }
+      if (last && !last.endedAt && last.nodeId && this.nodeId && last.nodeId !== this.nodeId) {
+        // another node's session is still open (its node is alive, or not yet known dead):
+        // one meeting, one session — write this node's people into it
+        rec.sessionId = last.id;
+        rec.continued = true;
+        rec.shared = true;
+        rec.writtenPeak = last.peakParticipants;
+        this.log.info({ roomId: rec.roomId, sessionId: last.id, node: last.nodeId }, "history: sharing another node's open session");
+        return;
       }
       const interrupted = last?.endReason === "restart" || last?.endReason === "crash";
       if (last?.endedAt && interrupted && at.getTime() - last.endedAt.getTime() <= this.continueWindowMs) {

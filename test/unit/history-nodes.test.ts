@@ -86,15 +86,38 @@ for (const backend of testBackends) {
       assert.deepEqual(rows.map((r) => r.participantKey), ["ana", "ben", "cleo"], "one attendance per person");
       assert.deepEqual(rows.map((r) => r.leftAt === null), [true, true, false], "cleo left (at her last sign of life)");
 
-      // a node that is still live keeps its session: nobody else takes it
+      // a node that is still live keeps its session; another node carrying part of the room
+      // (its edge) writes its people into that same session and never ends it
       const m2 = meetingIds[1];
       const live = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n3", timers: false });
       live.peerJoined(m2, peer(m2, "dan"));
       await live.idle();
-      const other = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n4", timers: false, adoptable: (id) => id !== "n3" });
-      other.peerJoined(m2, peer(m2, "eve"));
-      await other.idle();
-      assert.equal(await t.db.meetingSession.count({ where: { meetingId: m2, endedAt: null } }), 2);
+      const edge = new HistoryRecorder({ db: t.db, logger: quiet, nodeId: "n4", timers: false, adoptable: (id) => id !== "n3" });
+      edge.peerJoined(m2, peer(m2, "eve"));
+      await edge.idle();
+      const shared = await t.db.meetingSession.findMany({ where: { meetingId: m2 } });
+      assert.equal(shared.length, 1, "one meeting, one session across the nodes");
+      assert.equal(shared[0].nodeId, "n3");
+      assert.deepEqual(
+        (await t.db.attendance.findMany({ where: { sessionId: shared[0].id }, orderBy: { participantKey: "asc" } })).map((r) => r.participantKey),
+        ["dan", "eve"],
+      );
+      edge.peerLeft(m2, peer(m2, "eve"));
+      edge.roomClosed(m2);
+      await edge.idle();
+      assert.equal((await t.db.meetingSession.findUniqueOrThrow({ where: { id: shared[0].id } })).endedAt, null, "the edge does not end it");
+
+      // the home node dies while the edge still has people: the edge takes the session over,
+      // and closing the dead node's rows leaves it open
+      edge.peerJoined(m2, peer(m2, "eve"));
+      await edge.idle();
+      live.stopTimers();
+      assert.deepEqual(await edge.takeOver("n3"), [shared[0].id]);
+      await closeStaleSessions(t.db, { nodeIds: ["n3"] });
+      const after = await t.db.meetingSession.findUniqueOrThrow({ where: { id: shared[0].id } });
+      assert.deepEqual([after.nodeId, after.endedAt], ["n4", null]);
+      const eve = await t.db.attendance.findFirstOrThrow({ where: { sessionId: shared[0].id, participantKey: "eve" } });
+      assert.equal(eve.leftAt, null, "eve is still in the meeting");
     });
   });
 }
