@@ -380,7 +380,7 @@ export class RoomSession {
   }
 
   /** `join` on `client`; on success the state says joined and the socket pings. */
-  private async sendJoin(client: SignalingClient, name: string): Promise<ResponseData<"join"> | null> {
+  private async sendJoin(client: SignalingClient, name: string, rejoin = false): Promise<ResponseData<"join"> | null> {
     const token = await this.freshToken();
     this.mark("joinSent");
     const res = await client.request("join", {
@@ -388,6 +388,7 @@ export class RoomSession {
       token: token.token,
       displayName: name,
       rtpCapabilities: this.device!.rtpCapabilities,
+      ...(rejoin ? { rejoin } : {}),
     });
     if (client !== this.client) return null;
     this.mark("joinReply");
@@ -534,7 +535,7 @@ export class RoomSession {
     await this.loadDevice(this.device ?? (await Device.factory()), routerRtpCapabilities as RtpCapabilities);
     this.resetMedia();
     const created = this.transports!.create();
-    const res = await this.sendJoin(client, this.state.displayName);
+    const res = await this.sendJoin(client, this.state.displayName, true);
     if (!res) throw new SignalingRequestError("DISCONNECTED", "superseded", "join");
     await created;
     this.localMedia.publishAll();

@@ -185,6 +185,8 @@ export const requestSchemas = {
     token: joinToken,
     displayName: displayNameSchema,
     rtpCapabilities: rtpCapabilitiesSchema,
+    /** The client comes back after its resume was impossible (for the metrics only). */
+    rejoin: z.boolean().optional(),
   }),
   createTransport: z.object({ direction: transportDirectionSchema }),
   connectTransport: z.object({ transportId: objectId, dtlsParameters }),

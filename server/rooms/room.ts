@@ -339,6 +339,7 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
     peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
+    if (data.rejoin) metrics().rejoins.inc();
     peer.joined = true;
     peer.joinedAt = new Date();
     const others = this.others(peer);
