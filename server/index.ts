@@ -14,6 +14,9 @@ import { WorkerPool } from "./sfu/worker-pool";
 import { ensureDatabaseMigrated } from "./db-migrate";
 import { createHistoryObserver } from "./history";
 import { WS_PATH } from "../lib/signaling/protocol";
+import { installLiveRooms } from "../lib/rooms/live-rooms";
+import { prisma } from "../lib/db";
+import { createDbMeetingGate } from "./rooms/db-meeting-gate";
 
 const config = loadConfigOrExit();
 setLogLevel(config.LOG_LEVEL);
@@ -98,7 +101,17 @@ async function main(): Promise<void> {
   };
 
   const observer = await createHistoryObserver({ logger: log });
-  const signaling = await startSignaling({ httpServer: server, config, pool, observer, logger: log, onOtherUpgrade });
+  const signaling = await startSignaling({
+    httpServer: server,
+    config,
+    pool,
+    observer,
+    logger: log,
+    onOtherUpgrade,
+    gate: createDbMeetingGate(prisma),
+  });
+  // Next's server actions (cancel a meeting) close rooms through this, in-process.
+  installLiveRooms({ endMeeting: async (roomId, reason) => signaling.registry.endMeeting(roomId, reason) });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db";
 import { getCurrentUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/auth/schemas";
+import { endLiveMeeting } from "@/lib/rooms/live-rooms";
 import { meetingFormDataToObject, meetingFormSchema } from "@/lib/meetings/schema";
 import {
   cancelMeeting,
@@ -55,6 +56,8 @@ export async function cancelMeetingAction(id: string): Promise<MeetingActionResu
   const user = await getCurrentUser();
   if (!user) return { ok: false, error: SIGNED_OUT.formError };
   const ok = await cancelMeeting(prisma, user.id, id);
+  // People in the room now are sent out at once (their tokens are already revoked).
+  if (ok) await endLiveMeeting(id, "the host cancelled this meeting");
   revalidatePath("/");
   revalidatePath(`/meetings/${id}`);
   return ok ? { ok } : { ok, error: "Only the host can cancel this meeting." };

@@ -22,6 +22,13 @@ export type JoinTokenClaims = {
   uid?: string;
   /** Meeting id (absent for ad-hoc rooms). */
   mid?: string;
+  /**
+   * The meeting's token epoch when issued; ending the meeting for everyone or cancelling it
+   * moves the epoch on, which revokes the token (lib/rooms/token-validity.ts).
+   */
+  ep?: number;
+  /** Fingerprint of the invite link the token was issued through (absent for the host). */
+  inv?: string;
 };
 
 export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
@@ -80,6 +87,8 @@ export async function signJoinToken(
   };
   if (claims.uid !== undefined) payload.uid = claims.uid;
   if (claims.mid !== undefined) payload.mid = claims.mid;
+  if (claims.ep !== undefined) payload.ep = claims.ep;
+  if (claims.inv !== undefined) payload.inv = claims.inv;
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
@@ -115,7 +124,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, exp } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, ep, inv, exp } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -124,6 +133,8 @@ export async function verifyJoinToken(
       typeof guest !== "boolean" ||
       (uid !== undefined && !str(uid)) ||
       (mid !== undefined && !str(mid)) ||
+      (ep !== undefined && !(typeof ep === "number" && Number.isInteger(ep) && ep >= 0)) ||
+      (inv !== undefined && !str(inv)) ||
       typeof exp !== "number"
     ) {
       return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
@@ -137,6 +148,8 @@ export async function verifyJoinToken(
     const claims: JoinTokenClaims = { room, sub, name, host, guest };
     if (uid !== undefined) claims.uid = uid as string;
     if (mid !== undefined) claims.mid = mid as string;
+    if (ep !== undefined) claims.ep = ep as number;
+    if (inv !== undefined) claims.inv = inv as string;
     return { ok: true, claims, expiresAt: new Date(exp * 1000) };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {

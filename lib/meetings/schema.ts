@@ -5,6 +5,9 @@ import { isValidTimeZone, parseWallTime } from "@/lib/time/zoned";
 export const MIN_DURATION = 5;
 export const MAX_DURATION = 24 * 60;
 
+/** An HTML checkbox: "on" when ticked, absent when not. */
+const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+
 export const meetingFormSchema = z.object({
   title: z.string().trim().min(1, "Enter a title").max(200, "Title must be at most 200 characters"),
   description: z.string().trim().max(5000, "Description must be at most 5000 characters").default(""),
@@ -20,7 +23,11 @@ export const meetingFormSchema = z.object({
     .int("Duration must be whole minutes")
     .min(MIN_DURATION, `Duration must be at least ${MIN_DURATION} minutes`)
     .max(MAX_DURATION, `Duration must be at most ${MAX_DURATION} minutes (24 hours)`),
-  requireSignIn: z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean()),
+  requireSignIn: checkbox,
+  /** Newcomers wait in the lobby until a host admits them. */
+  waitingRoom: checkbox,
+  /** Guests may enter before the host arrives. */
+  joinBeforeHost: checkbox,
 });
 
 export type MeetingFormInput = z.input<typeof meetingFormSchema>;
@@ -35,5 +42,7 @@ export function meetingFormDataToObject(formData: FormData): Record<string, unkn
     timeZone: formData.get("timeZone") ?? "",
     durationMinutes: formData.get("durationMinutes") ?? "",
     requireSignIn: formData.get("requireSignIn") ?? false,
+    waitingRoom: formData.get("waitingRoom") ?? false,
+    joinBeforeHost: formData.get("joinBeforeHost") ?? false,
   };
 }

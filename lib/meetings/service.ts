@@ -9,7 +9,20 @@ import { generateInviteToken } from "@/lib/meetings/invite";
 export const PAST_START_GRACE_MS = 10 * 60_000;
 
 export type MeetingDataResult =
-  | { ok: true; data: { title: string; description: string; startsAt: Date; timeZone: string; durationMinutes: number; requireSignIn: boolean } }
+  | {
+      ok: true;
+      data: {
+        title: string;
+        description: string;
+        startsAt: Date;
+        timeZone: string;
+        durationMinutes: number;
+        requireSignIn: boolean;
+        /** Absent: the column defaults (no waiting room, guests may join before the host). */
+        waitingRoom?: boolean;
+        joinBeforeHost?: boolean;
+      };
+    }
   | { ok: false; field: string; error: string };
 
 /** Validated form values -> row data (wall time in the chosen zone -> UTC). */
@@ -37,6 +50,8 @@ export function meetingDataFromForm(
       timeZone: values.timeZone,
       durationMinutes: values.durationMinutes,
       requireSignIn: values.requireSignIn,
+      waitingRoom: values.waitingRoom,
+      joinBeforeHost: values.joinBeforeHost,
     },
   };
 }
@@ -69,8 +84,12 @@ export async function updateMeeting(
   return count ? db.meeting.findUnique({ where: { id } }) : null;
 }
 
+/** Cancels the meeting; its outstanding join tokens stop working (token epoch + 1). */
 export async function cancelMeeting(db: Db, hostId: string, id: string): Promise<boolean> {
-  const { count } = await db.meeting.updateMany({ where: { id, hostId }, data: { status: "cancelled" } });
+  const { count } = await db.meeting.updateMany({
+    where: { id, hostId },
+    data: { status: "cancelled", tokenEpoch: { increment: 1 } },
+  });
   return count > 0;
 }
 

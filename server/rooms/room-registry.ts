@@ -1,7 +1,9 @@
 // roomId -> Room. Rooms are created on demand on the least-loaded worker and removed when
 // they close (last peer gone, or no worker left to move to).
+import { CLOSE_CODES } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import { Room } from "./room";
 import type { RoomObserver } from "./room-observer";
 
@@ -30,8 +32,14 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      /** Token revocation + meeting settings (server/index.ts: the database gate). */
+      gate?: MeetingGate;
     },
-  ) {}
+  ) {
+    this.gate = options.gate ?? openMeetingGate;
+  }
+
+  readonly gate: MeetingGate;
 
   get(roomId: string): Room | undefined {
     return this.rooms.get(roomId);
@@ -53,6 +61,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        gate: this.gate,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {
@@ -67,6 +76,15 @@ export class RoomRegistry {
     } finally {
       this.pending.delete(roomId);
     }
+  }
+
+  /** Closes a meeting's room for everyone with `meetingEnded` (meeting cancelled). Returns who was in it. */
+  endMeeting(roomId: string, reason: string): number {
+    const room = this.rooms.get(roomId);
+    if (!room || room.closed) return 0;
+    const joined = room.joinedPeers().length;
+    room.close(reason, { code: CLOSE_CODES.meetingEnded });
+    return joined;
   }
 
   all(): Room[] {

@@ -16,7 +16,7 @@ export default async function NewMeetingPage() {
           action={createMeetingAction}
           submitLabel="Schedule meeting"
           cancelHref="/"
-          defaults={{ title: "", description: "", start: "", timeZone: null, durationMinutes: 30, requireSignIn: false }}
+          defaults={{ title: "", description: "", start: "", timeZone: null, durationMinutes: 30, requireSignIn: false, waitingRoom: false, joinBeforeHost: true }}
         />
       </Card>
     </main>

@@ -46,6 +46,8 @@ export default async function EditMeetingPage({ params }: { params: Promise<{ id
             timeZone: m.timeZone,
             durationMinutes: m.durationMinutes,
             requireSignIn: m.requireSignIn,
+            waitingRoom: m.waitingRoom,
+            joinBeforeHost: m.joinBeforeHost,
           }}
         />
       </Card>
