@@ -25,9 +25,6 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** The error kinds after which the person must not be brought back automatically. */
-export const ENDED_KINDS: ReadonlySet<RoomError["kind"]> = new Set(["removed", "meeting-ended", "denied"]);
-
 /** "Starts at Tue 14:00 (your time)"-style text for people waiting for the host; null without a start. */
 export function startTimeText(waiting: WaitingInfo, timeZone?: string, locale?: string): string | null {
   if (!waiting.startsAt) return null;
