@@ -1,20 +1,34 @@
 "use client";
 // For hosts and co-hosts: who asks to join, in arrival order, with admit / deny (and admit
-// all). Shown over the stage whenever someone waits, like Meet's "Someone wants to join".
+// all). Shown over the stage whenever someone waits, like Meet's "Someone wants to join" —
+// or at the top of the participants panel while that is open.
 import type { LobbyRequest } from "@/lib/signaling/protocol";
 import type { ModerationClient } from "@/lib/client/moderation";
 import { focusRing } from "./styles";
 
 const btn = `rounded-md px-2.5 py-1 text-sm font-medium ${focusRing}`;
 
-export function LobbyRequests({ requests, moderation }: { requests: LobbyRequest[]; moderation: ModerationClient }) {
+export function LobbyRequests({
+  requests,
+  moderation,
+  inline,
+}: {
+  requests: LobbyRequest[];
+  moderation: ModerationClient;
+  /** In the participants panel instead of floating over the stage. */
+  inline?: boolean;
+}) {
   if (requests.length === 0) return null;
   const title = requests.length === 1 ? "1 person wants to join" : `${requests.length} people want to join`;
   return (
     <section
       data-testid="lobby-requests"
       aria-label="Waiting to join"
-      className="absolute right-3 top-14 z-40 w-80 max-w-[calc(100%-1.5rem)] rounded-xl border border-white/10 bg-slate-900/95 p-3 shadow-xl"
+      className={
+        inline
+          ? "border-b border-white/10 bg-slate-900 px-4 py-3"
+          : "absolute right-3 top-14 z-40 w-80 max-w-[calc(100%-1.5rem)] rounded-xl border border-white/10 bg-slate-900/95 p-3 shadow-xl"
+      }
     >
       <h2 className="text-sm font-semibold" aria-live="polite">
         {title}

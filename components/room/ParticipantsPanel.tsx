@@ -3,7 +3,7 @@
 // camera state, host badge and, for hosts and co-hosts, the controls they may use on each
 // person (the server checks every one of them again). The room lock and "mute all" sit at
 // the top for hosts.
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { isHandRaised, orderByHands } from "@/lib/client/moderation-state";
 import { outranks } from "@/lib/rooms/permissions";
@@ -54,7 +54,18 @@ function rowsOf(state: RoomState): Row[] {
 
 const small = `rounded-md px-2 py-1 text-xs font-medium ${focusRing}`;
 
-export function ParticipantsPanel({ session, state, onClose }: { session: RoomSession; state: RoomState; onClose: () => void }) {
+export function ParticipantsPanel({
+  session,
+  state,
+  onClose,
+  lobby,
+}: {
+  session: RoomSession;
+  state: RoomState;
+  onClose: () => void;
+  /** Hosts: the lobby requests, shown above the list. */
+  lobby?: ReactNode;
+}) {
   const headingId = useId();
   const { moderation } = state;
   const myRole = moderation.role;
@@ -109,6 +120,7 @@ export function ParticipantsPanel({ session, state, onClose }: { session: RoomSe
         </div>
       )}
 
+      {lobby}
       <ul className="min-h-0 flex-1 divide-y divide-white/5 overflow-y-auto" aria-label="Participants">
         {rows.map((row) => {
           const hand = isHandRaised(moderation, row.self ? state.selfId : row.id);

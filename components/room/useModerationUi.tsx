@@ -29,6 +29,8 @@ export function useModerationUi(session: RoomSession, state: RoomState): Moderat
   const { moderation } = state;
   const toggleParticipants = useCallback(() => setOpen((o) => !o), []);
   const toggleHand = useCallback(() => void session.moderation.toggleHand(), [session]);
+  const lobby = (inline: boolean) =>
+    state.isHost ? <LobbyRequests requests={moderation.lobby} moderation={session.moderation} inline={inline} /> : null;
   return {
     controls: (
       <>
@@ -44,8 +46,8 @@ export function useModerationUi(session: RoomSession, state: RoomState): Moderat
       </>
     ),
     endControl: state.isHost ? <EndMeetingButton onEnd={() => void session.moderation.endMeeting()} /> : null,
-    panel: open ? <ParticipantsPanel session={session} state={state} onClose={() => setOpen(false)} /> : null,
-    overlay: state.isHost ? <LobbyRequests requests={moderation.lobby} moderation={session.moderation} /> : null,
+    panel: open ? <ParticipantsPanel session={session} state={state} onClose={() => setOpen(false)} lobby={lobby(true)} /> : null,
+    overlay: open ? null : lobby(false),
     badgesFor: (peerId, name) => (
       <TileBadges name={name} handRaised={isHandRaised(moderation, peerId)} reaction={reactionOf(moderation, peerId)} />
     ),

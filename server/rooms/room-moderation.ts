@@ -19,6 +19,7 @@ import {
 import { decide, outranks, type HostAction } from "../../lib/rooms/permissions";
 import type { Logger } from "../logger";
 import { fail } from "./errors";
+import type { MeetingGate } from "./meeting-gate";
 import type { Peer } from "./peer";
 import { HandQueue } from "./room-hands";
 import { DEFAULT_ROOM_SETTINGS, LobbyState, type RoomSettings } from "./room-lobby";
@@ -47,6 +48,7 @@ export function isControlRequest(request: { method: string }): request is Contro
 
 /** What moderation needs from its room. */
 export interface ModeratedRoom {
+  readonly roomId: string;
   readonly log: Logger;
   readonly peers: ReadonlyMap<string, Peer>;
   joinedPeers(): Peer[];
@@ -58,8 +60,7 @@ export interface ModeratedRoom {
   admit(peer: Peer): Promise<void>;
   /** Takes a peer out at once, closing its socket with `code` (no grace period). */
   expel(peer: Peer, code: number, reason: string): void;
-  /** Ends the meeting for everyone (revokes outstanding join tokens). */
-  endForAll(reason: string): Promise<void>;
+  close(reason: string, opts: { code: number }): void;
 }
 
 export class RoomModeration {
@@ -71,7 +72,10 @@ export class RoomModeration {
   /** Host mutes a peer missed while its socket was down; handed over in its resume snapshot. */
   private readonly missedMutes = new WeakMap<Peer, Set<MediaSource>>();
 
-  constructor(private readonly room: ModeratedRoom) {}
+  constructor(
+    private readonly room: ModeratedRoom,
+    private readonly gate: MeetingGate,
+  ) {}
 
   // ---- joining -------------------------------------------------------------------------
 
@@ -226,7 +230,7 @@ export class RoomModeration {
         this.allow(peer, "endMeeting");
         this.room.log.info({ by: peer.id }, "meeting ended for everyone by a host");
         respond({});
-        return this.room.endForAll(`${peer.displayName} ended the meeting for everyone`.slice(0, 120));
+        return this.endForAll(`${peer.displayName} ended the meeting for everyone`.slice(0, 120));
       default: {
         const never: never = request;
         fail("UNKNOWN_METHOD", `unknown method "${(never as { method: string }).method}"`);
@@ -263,6 +267,19 @@ export class RoomModeration {
       missed.add(source);
       this.missedMutes.set(target, missed);
     }
+  }
+
+  /**
+   * Ends the meeting for everyone: outstanding join tokens are revoked first (nobody comes
+   * straight back with one), then every socket closes with `meetingEnded`.
+   */
+  private async endForAll(reason: string): Promise<void> {
+    try {
+      await this.gate.endMeeting(this.room.roomId);
+    } catch (err) {
+      this.room.log.error({ err }, "could not revoke the meeting's join tokens");
+    }
+    this.room.close(reason, { code: CLOSE_CODES.meetingEnded });
   }
 
   private async admitFromLobby(peer: Peer): Promise<void> {

@@ -12,6 +12,8 @@ export type RoomReport = {
     role: string;
     joined: boolean;
     waiting: string | null;
+    /** Consumers of the others' media this peer has. */
+    consumers: number;
     producers: { id: string; source: string; kind: string; paused: boolean }[];
   }[];
 };
@@ -26,6 +28,7 @@ export function describeRoom(room: Room): RoomReport {
       role: p.role,
       joined: p.joined,
       waiting: room.moderation.waitingInfo(p)?.reason ?? null,
+      consumers: p.consumers.size,
       producers: [...p.producers.values()].map((pr) => ({ id: pr.id, source: pr.appData.source, kind: pr.kind, paused: pr.paused })),
     })),
   };

@@ -69,7 +69,6 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly moderation: RoomModeration;
 
   private readonly maxPeers: number;
-  private readonly gate: MeetingGate;
   private readonly observer: RoomObserver;
   private readonly qualityTimer: NodeJS.Timeout;
   private readonly quality = new QualitySampler();
@@ -86,8 +85,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.router = router;
     this.log = log;
     this.media = new RoomMedia(this);
-    this.moderation = new RoomModeration(this);
-    this.gate = options.gate ?? openMeetingGate;
+    this.moderation = new RoomModeration(this, options.gate ?? openMeetingGate);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -227,19 +225,6 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * Ends the meeting for everyone: outstanding join tokens are revoked first (so nobody can
-   * come straight back with one), then every socket closes with `meetingEnded`.
-   */
-  async endForAll(reason: string): Promise<void> {
-    try {
-      await this.gate.endMeeting(this.roomId);
-    } catch (err) {
-      this.log.error({ err }, "could not revoke the meeting's join tokens");
-    }
-    this.close(reason, { code: CLOSE_CODES.meetingEnded });
-  }
-
-  /**
    * Closes the router and every transport; connected peers are disconnected with `code`
    * (default: roomClosed, after which clients rejoin). `silent` (server shutdown) tells the
    * observer nothing: the history ends its sessions itself, as interrupted, so that they
@@ -279,7 +264,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.closed) fail("INTERNAL", "room is closing; reconnect");
     if (this.peers.get(peer.id) !== peer) fail("NOT_JOINED", "not in this room");
     if (FANOUT_METHODS.has(request.method) && !peer.fanout.take()) {
-      fail("RATE_LIMITED", `${request.method}: too many media changes; slow down`);
+      fail("RATE_LIMITED", `${request.method}: too many changes at once; slow down`);
     }
     if (isControlRequest(request)) return this.moderation.handle(peer, request, respond);
     const media = this.media;
@@ -399,8 +384,9 @@ export class Room extends EventEmitter<RoomEvents> {
     const info = peer.info();
     for (const other of others) other.notify("peerJoined", { peer: info });
     notifyObserver(this.observer, this.log, "peerJoined", this.roomId, peer);
-    await this.moderation.entered(peer);
     await this.media.consumeAllFor(peer);
+    // a host's arrival lets in those who waited for one (after the host's own consumers)
+    await this.moderation.entered(peer);
   }
 
   // ---- quality ---------------------------------------------------------------------------
