@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { Reaction } from "@/lib/signaling/protocol";
 import { REACTION_EMOJI } from "@/lib/client/moderation-state";
-import { HandIcon, ParticipantsIcon, SmileIcon } from "./moderation-icons";
+import { PeopleIcon } from "./icons";
+import { HandIcon, SmileIcon } from "./moderation-icons";
 import { focusRing, secondaryButton } from "./styles";
 import { ToggleButton } from "./ToggleButton";
 
@@ -108,7 +109,7 @@ export function ParticipantsToggle({
       onClick={onToggle}
       className={`${round} ${open ? "bg-sky-600 hover:bg-sky-500" : "bg-slate-700 hover:bg-slate-600"}`}
     >
-      <ParticipantsIcon />
+      <PeopleIcon />
       {waiting > 0 && (
         <span aria-hidden="true" className="absolute -right-1 -top-1 min-w-5 rounded-full bg-amber-500 px-1 text-center text-xs font-semibold leading-5 text-slate-950">
           {waiting}

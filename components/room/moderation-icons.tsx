@@ -1,23 +1,6 @@
-// Icons of the moderation controls (hand, reactions, lock, people); decorative (aria-hidden).
+// Icons of the moderation controls (hand, reactions, lock, close); decorative (aria-hidden).
 import type { SVGProps } from "react";
-
-function Svg(props: SVGProps<SVGSVGElement>) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      width="1.25em"
-      height="1.25em"
-      {...props}
-    />
-  );
-}
+import { Svg } from "./icons";
 
 export const HandIcon = (p: SVGProps<SVGSVGElement>) => (
   <Svg {...p}>
@@ -44,13 +27,6 @@ export const UnlockIcon = (p: SVGProps<SVGSVGElement>) => (
   <Svg {...p}>
     <rect x="4" y="11" width="16" height="10" rx="2" />
     <path d="M8 11V7a4 4 0 0 1 7.8-1.2" />
-  </Svg>
-);
-
-export const ParticipantsIcon = (p: SVGProps<SVGSVGElement>) => (
-  <Svg {...p}>
-    <circle cx="9" cy="8" r="3.5" />
-    <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.6a3.5 3.5 0 0 1 0 6.8M18.5 14.2a6.5 6.5 0 0 1 3 5.8" />
   </Svg>
 );
 
