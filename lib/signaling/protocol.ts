@@ -60,10 +60,14 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.lobbyDenied,
 ]);
 
-/** Client-side ping period (`ping` request); the server treats a pinging socket silent for
- * LIVENESS_TIMEOUT_MS as dead. Both sides detect a dead link within about two seconds. */
-export const PING_INTERVAL_MS = 700;
-export const CLIENT_LIVENESS_TIMEOUT_MS = 2_000;
+/**
+ * Liveness: the client sends a `ping` every PING_INTERVAL_MS and gives up on a socket that
+ * brought no frame for CLIENT_LIVENESS_TIMEOUT_MS (a dead network never closes a TCP socket
+ * by itself). The server drops a pinging socket silent for SERVER_LIVENESS_TIMEOUT_MS, a bit
+ * later, so a resume usually arrives before the server has even noticed.
+ */
+export const PING_INTERVAL_MS = 500;
+export const CLIENT_LIVENESS_TIMEOUT_MS = 1_500;
 export const SERVER_LIVENESS_TIMEOUT_MS = 3_500;
 
 // ---- building blocks -------------------------------------------------------------------
@@ -341,6 +345,11 @@ export const responseSchemas = {
     /** This peer's transports still alive on the server (gone after a media worker died). */
     transports: z.array(z.object({ id: objectId, direction: transportDirectionSchema })),
     reconnectGraceMs: z.number().int().positive(),
+    /**
+     * The new socket comes from another address than the previous one: the client's network
+     * changed, so its media paths are dead too — restart ICE on every transport.
+     */
+    addressChanged: z.boolean(),
   }),
   raiseHand: empty,
   lowerHand: empty,

@@ -50,6 +50,8 @@ export class Peer implements ObservedPeer {
   disconnectedAt: Date | null = null;
   closed = false;
   rtpCapabilities: ms.RtpCapabilities | null = null;
+  /** Client address of the socket bound last (a resume from another one = a network change). */
+  address = "";
   /** Removes the peer when its grace period ends (set while disconnected). */
   graceTimer: NodeJS.Timeout | null = null;
   readonly fanout = new TokenBucket(FANOUT_PER_SECOND, FANOUT_BURST);

@@ -61,6 +61,9 @@ export class RoomMedia {
       peer.transports.delete(transport.id);
       peer.brokenTransports.delete(transport.id);
     });
+    // A new path (the client's address changed, or its ICE restarted): whatever was in
+    // flight is lost, so ask for key frames now instead of waiting for the browsers' PLIs.
+    transport.on("iceselectedtuplechange", () => this.requestKeyFrames(peer, direction));
     transport.on("icestatechange", (state) => {
       if (state === "disconnected" || state === "closed") peer.brokenTransports.add(transport.id);
       else if (state === "connected" || state === "completed") peer.brokenTransports.delete(transport.id);
@@ -265,6 +268,24 @@ export class RoomMedia {
     consumer.on("producerresume", () => consumerPeer.notify("consumerResumed", { consumerId: consumer.id }));
     // A peer in its grace period misses this; its resume snapshot lists the consumer.
     consumerPeer.notify("newConsumer", this.consumerInfo(consumer));
+  }
+
+  /**
+   * Key frames for what `peer` receives (`recv`), or for everyone receiving `peer`'s video
+   * (`send`) — after its path changed or its connection came back, so pictures return at
+   * once rather than after the decoders give up on the gap.
+   */
+  requestKeyFrames(peer: Peer, direction: "send" | "recv" | "both" = "both"): void {
+    const ask = (c: ms.Consumer) => {
+      if (c.kind === "video" && !c.closed && !c.paused) c.requestKeyFrame().catch(() => undefined);
+    };
+    if (direction !== "send") for (const c of peer.consumers.values()) ask(c);
+    if (direction !== "recv") {
+      for (const other of this.room.peers.values()) {
+        if (other === peer) continue;
+        for (const c of other.consumers.values()) if (c.appData.producerPeerId === peer.id) ask(c);
+      }
+    }
   }
 
   // ---- ownership checks -------------------------------------------------------------------

@@ -155,7 +155,12 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Binds `sink` (a new socket) to a joined peer and returns what its client must catch up on. */
-  resumePeer(peerId: string, secret: string, sink: PeerSink): { peer: Peer; snapshot: ResponseData<"resume"> } {
+  resumePeer(
+    peerId: string,
+    secret: string,
+    sink: PeerSink,
+    address = "",
+  ): { peer: Peer; snapshot: ResponseData<"resume"> } {
     if (this.closed) fail("RESUME_FAILED", "the room was closed; join again");
     const peer = this.peers.get(peerId);
     if (!peer || !peer.joined || peer.closed) fail("RESUME_FAILED", "this participant is no longer in the room; join again");
@@ -163,9 +168,13 @@ export class Room extends EventEmitter<RoomEvents> {
     const p = peer!;
     const previous = p.sink;
     const wasReconnecting = !p.connected;
+    const addressChanged = !!p.address && !!address && p.address !== address;
+    if (address) p.address = address;
     p.attach(sink);
     // The old socket may not have noticed yet that its network is gone.
     if (previous && previous !== sink) previous.close(CLOSE_CODES.superseded, "resumed on a newer connection");
+    // the gap left decoders waiting on both sides of this peer
+    this.media.requestKeyFrames(p);
     if (wasReconnecting) {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
@@ -184,6 +193,7 @@ export class Room extends EventEmitter<RoomEvents> {
         producers: p.info().producers,
         transports: [...p.transports.values()].map((t) => ({ id: t.id, direction: t.appData.direction })),
         reconnectGraceMs: this.reconnectGraceMs,
+        addressChanged,
       },
     };
   }
