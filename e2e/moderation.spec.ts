@@ -192,6 +192,23 @@ test.describe("running a meeting: hands, host controls, lobby, end for all", () 
     const request_ = host.page.locator('[data-testid="lobby-request"][data-peer-name="Ben"]');
     await expect(request_).toBeVisible();
     await expect(request_).toContainText("removed earlier");
+    // nor from a new tab of the same browser: the same (removed) person, one request
+    const tab = await ben.ctx.newPage();
+    await tab.goto(room.inviteUrl);
+    const tabJoin = tab.getByTestId("prejoin-join");
+    await expect(tabJoin).toBeEnabled({ timeout: 20_000 });
+    await tabJoin.click();
+    await expect(tab.getByTestId("lobby-waiting")).toBeVisible({ timeout: 20_000 });
+    await expect(host.page.getByTestId("lobby-request")).toHaveCount(1);
+    await expect(host.page.getByTestId("participant-count")).toHaveText("2");
+    // the newer tab replaced the older one's request (same person): deny that one
+    await expect(ben.page.getByTestId("room-error")).toHaveAttribute("data-error-kind", "replaced");
+    await tab.close();
+    await ben.page.reload();
+    await expect(ben.page.getByTestId("prejoin-join")).toBeEnabled({ timeout: 20_000 });
+    await ben.page.getByTestId("prejoin-join").click();
+    await expect(ben.page.getByTestId("lobby-waiting")).toBeVisible({ timeout: 20_000 });
+    await expect(request_).toBeVisible();
     const report = await roomReport(request, room.roomId);
     const benPeer = report!.peers.find((p) => p.displayName === "Ben");
     expect(benPeer).toMatchObject({ joined: false, waiting: "lobby", consumers: 0 });

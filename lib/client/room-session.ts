@@ -29,7 +29,7 @@ import { isHandRaised } from "./moderation-state";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
-import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
+import { forgetRemoval, loadRejoinTicket, rememberRemoval, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
   initialRoomState,
   roomReducer,
@@ -439,6 +439,7 @@ export class RoomSession {
     this.identity = { peerId: joined.peerId, resumeSecret: joined.resumeSecret };
     this.rejoinTicket = joined.rejoinTicket;
     saveRejoinTicket(this.opts.roomId, joined.rejoinTicket);
+    forgetRemoval(this.opts.roomId);
     this.dispatch({
       type: "joined",
       selfId: joined.peerId,
@@ -458,6 +459,7 @@ export class RoomSession {
     // Removed, denied, replaced, meeting over: never back automatically.
     const final = finalCloseError(info.code, info.reason);
     if (final && (phase === "joined" || phase === "waiting" || phase === "joining" || final.kind === "meeting-ended")) {
+      if (final.kind === "removed" && this.rejoinTicket) rememberRemoval(this.opts.roomId, this.rejoinTicket);
       return this.endCall(final);
     }
     if (phase === "joined" || phase === "waiting") {
