@@ -29,6 +29,12 @@ export type JoinTokenClaims = {
   ep?: number;
   /** Fingerprint of the invite link the token was issued through (absent for the host). */
   inv?: string;
+  /**
+   * Ingest (bot) token: may stream an RTP source (ffmpeg) into the room through PlainTransports
+   * (server/rooms/ingest.ts). Issued only to admins (POST /api/admin/rooms/[roomId]/ingest-token)
+   * or by an operator holding the server secret (`npm run room:stream`).
+   */
+  ingest?: boolean;
 };
 
 export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
@@ -89,6 +95,7 @@ export async function signJoinToken(
   if (claims.mid !== undefined) payload.mid = claims.mid;
   if (claims.ep !== undefined) payload.ep = claims.ep;
   if (claims.inv !== undefined) payload.inv = claims.inv;
+  if (claims.ingest) payload.ingest = true;
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
@@ -124,7 +131,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, ep, inv, exp } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, ep, inv, ingest, exp } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -135,6 +142,7 @@ export async function verifyJoinToken(
       (mid !== undefined && !str(mid)) ||
       (ep !== undefined && !(typeof ep === "number" && Number.isInteger(ep) && ep >= 0)) ||
       (inv !== undefined && !str(inv)) ||
+      (ingest !== undefined && typeof ingest !== "boolean") ||
       typeof exp !== "number"
     ) {
       return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
@@ -150,6 +158,7 @@ export async function verifyJoinToken(
     if (mid !== undefined) claims.mid = mid as string;
     if (ep !== undefined) claims.ep = ep as number;
     if (inv !== undefined) claims.inv = inv as string;
+    if (ingest === true) claims.ingest = true;
     return { ok: true, claims, expiresAt: new Date(exp * 1000) };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {

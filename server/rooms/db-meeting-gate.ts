@@ -3,14 +3,13 @@
 // the tokens issued before, on every node that shares the database.
 import type { Db } from "../../lib/db";
 import { checkTokenAgainstMeeting } from "../../lib/rooms/token-validity";
-import { DEFAULT_ROOM_SETTINGS } from "./room-lobby";
 import type { MeetingGate } from "./meeting-gate";
 
 export function createDbMeetingGate(db: Db): MeetingGate {
   return {
     async check(claims) {
-      // Tokens of rooms without a meeting (none are issued by the site today) have no state to check.
-      if (!claims.mid) return { ok: true, settings: DEFAULT_ROOM_SETTINGS };
+      // Tokens without a meeting (admins' stream tokens) have no meeting state to check.
+      if (!claims.mid) return { ok: true, settings: null };
       const meeting = await db.meeting.findUnique({
         where: { id: claims.mid },
         select: { status: true, tokenEpoch: true, inviteToken: true, waitingRoom: true, joinBeforeHost: true, startsAt: true },

@@ -5,9 +5,10 @@
 // without a meeting use the open gate.
 import type { JoinTokenClaims } from "../../lib/auth/join-token";
 import type { ErrorCode } from "../../lib/signaling/protocol";
-import { DEFAULT_ROOM_SETTINGS, type RoomSettings } from "./room-lobby";
+import type { RoomSettings } from "./room-lobby";
 
-export type GateResult = { ok: true; settings: RoomSettings } | { ok: false; code: ErrorCode; message: string };
+/** `settings` null: the token names no meeting (tests, streams); the room keeps what it has. */
+export type GateResult = { ok: true; settings: RoomSettings | null } | { ok: false; code: ErrorCode; message: string };
 
 export interface MeetingGate {
   check(claims: JoinTokenClaims): Promise<GateResult>;
@@ -15,10 +16,10 @@ export interface MeetingGate {
   endMeeting(meetingId: string): Promise<void>;
 }
 
-/** Every token is good, default settings, nothing to revoke. */
+/** Every token is good, no meeting settings, nothing to revoke. */
 export const openMeetingGate: MeetingGate = {
   async check() {
-    return { ok: true, settings: DEFAULT_ROOM_SETTINGS };
+    return { ok: true, settings: null };
   },
   async endMeeting() {},
 };

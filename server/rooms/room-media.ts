@@ -6,6 +6,7 @@ import type { NotificationData, ParsedRequestData, ResponseData } from "../../li
 import type { Logger } from "../logger";
 import { fail, RequestError } from "./errors";
 import type { ConsumerAppData, Peer, ProducerAppData, TransportAppData } from "./peer";
+import { ingestTransportFor } from "./ingest";
 import type { RoomRouter } from "./room-router";
 
 export const MAX_PRODUCERS_PER_PEER = 4;
@@ -102,10 +103,9 @@ export class RoomMedia {
 
   async produce(peer: Peer, data: ParsedRequestData<"produce">): Promise<ms.Producer<ProducerAppData>> {
     if (!peer.joined) fail("NOT_JOINED", "produce needs join first");
-    const transport = this.ownTransport(peer, data.transportId);
-    if (transport.appData.direction !== "send") {
-      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
-    }
+    // an ingest bot's PlainTransport (server/rooms/ingest.ts), else the WebRTC send transport
+    const transport: ms.Transport =
+      ingestTransportFor(peer, data.transportId, data.kind) ?? this.sendTransportOf(peer, data.transportId);
     if (!SOURCE_KINDS[data.source].includes(data.kind)) {
       fail("BAD_REQUEST", `source "${data.source}" cannot carry ${data.kind}`);
     }
@@ -294,9 +294,19 @@ export class RoomMedia {
     const t = peer.transports.get(id);
     if (t) return t;
     for (const other of this.room.peers.values()) {
-      if (other.transports.has(id)) fail("FORBIDDEN", "that transport belongs to another participant");
+      if (other.transports.has(id) || other.plainTransports.has(id)) {
+        fail("FORBIDDEN", "that transport belongs to another participant");
+      }
     }
     return fail("NOT_FOUND", `no transport "${id}"`);
+  }
+
+  private sendTransportOf(peer: Peer, id: string): ms.WebRtcTransport<TransportAppData> {
+    const transport = this.ownTransport(peer, id);
+    if (transport.appData.direction !== "send") {
+      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
+    }
+    return transport;
   }
 
   ownProducer(peer: Peer, id: string): ms.Producer<ProducerAppData> {

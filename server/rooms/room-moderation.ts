@@ -89,6 +89,8 @@ export class RoomModeration {
    */
   admission(peer: Peer): WaitingInfo | null {
     peer.coHost = this.coHostKeys.has(peer.participantKey);
+    // An admin's stream (ingest token) was put there on purpose: it never waits.
+    if (peer.identity.isIngest) return null;
     const verdict = this.lobby.decide(peer.participantKey, {
       role: peer.role,
       hostPresent: this.hostPresent(),

@@ -4,6 +4,7 @@ import { CLOSE_CODES } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { openMeetingGate, type MeetingGate } from "./meeting-gate";
+import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { RoomObserver } from "./room-observer";
 
@@ -34,6 +35,7 @@ export class RoomRegistry {
       reconnectGraceMs?: number;
       /** Token revocation + meeting settings (server/index.ts: the database gate). */
       gate?: MeetingGate;
+      ingest?: IngestOptions;
     },
   ) {
     this.gate = options.gate ?? openMeetingGate;
@@ -62,6 +64,7 @@ export class RoomRegistry {
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
         gate: this.gate,
+        ingest: this.options.ingest,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {

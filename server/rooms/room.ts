@@ -17,6 +17,7 @@ import { fail } from "./errors";
 import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { Peer, PeerSink } from "./peer";
 import type { RoomSettings } from "./room-lobby";
+import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
 import { RoomMedia } from "./room-media";
 import { CONTROL_METHODS, isControlRequest, RoomModeration } from "./room-moderation";
 import { notifyObserver, type RoomObserver } from "./room-observer";
@@ -43,6 +44,8 @@ export type RoomOptions = {
   reconnectGraceMs?: number;
   /** Token revocation and meeting settings (default: open, no meeting). */
   gate?: MeetingGate;
+  /** Where ingest PlainTransports listen (default loopback). */
+  ingest?: IngestOptions;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -60,6 +63,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
   readonly router: RoomRouter;
   readonly media: RoomMedia;
+  readonly ingest: RoomIngest;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
   closed = false;
@@ -86,6 +90,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.log = log;
     this.media = new RoomMedia(this);
     this.moderation = new RoomModeration(this, options.gate ?? openMeetingGate);
+    this.ingest = new RoomIngest(() => this.router.ready(), options.ingest);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -116,8 +121,8 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** The meeting's current settings (looked up at every bind: an edit applies to the next joins). */
-  applySettings(settings: RoomSettings): void {
-    this.moderation.settings = settings;
+  applySettings(settings: RoomSettings | null): void {
+    if (settings) this.moderation.settings = settings;
   }
 
   /** Adds a (not yet joined) peer: pre-join warm-up. */
@@ -314,6 +319,8 @@ export class Room extends EventEmitter<RoomEvents> {
         return respond({});
       case "restartIce":
         return respond(await media.restartIce(peer, request.data.transportId));
+      case "createPlainTransport":
+        return respond(await this.ingest.createPlainTransport(peer, request.data));
       case "leave":
         respond({});
         this.removePeer(peer);
@@ -333,7 +340,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (peer.joined) fail("ALREADY_JOINED", "already joined this room");
     const alreadyWaiting = this.moderation.waitingInfo(peer);
     if (alreadyWaiting) return respond({ status: "waiting", ...alreadyWaiting });
-    peer.displayName = data.displayName;
+    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
     peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
     const waiting = this.moderation.admission(peer);
     if (waiting) return respond({ status: "waiting", ...waiting });

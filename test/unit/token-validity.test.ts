@@ -61,7 +61,7 @@ test("the gate returns the meeting's room settings", async () => {
   assert.deepEqual(r, { ok: true, settings: { waitingRoom: true, joinBeforeHost: false, startsAt: "2031-03-04T09:30:00.000Z" } });
   const plain = await createMeeting(t.db, host.id, meetingData());
   const p = await gate.check(await claimsFor(plain.id, host));
-  assert.ok(p.ok && !p.settings.waitingRoom && p.settings.joinBeforeHost, "defaults: no waiting room, guests before the host");
+  assert.ok(p.ok && p.settings && !p.settings.waitingRoom && p.settings.joinBeforeHost, "defaults: no waiting room, guests before the host");
 });
 
 test("regenerating the invite refuses tokens issued through the old link (the host's stay good)", async () => {
@@ -102,6 +102,8 @@ test("cancelling refuses every token, including the host's", async () => {
     const r = await gate.check(c);
     assert.ok(!r.ok && /cancelled|before the meeting was ended/.test(r.message), JSON.stringify(r));
   }
+  // a token without a meeting (an admin's stream): nothing to check, no settings to apply
+  assert.deepEqual(await gate.check({ room: m.id, sub: "ingest:x", name: "s", host: false, guest: false, ingest: true }), { ok: true, settings: null });
   // a token of a meeting that no longer exists
   const r = await gate.check({ ...hostClaims, mid: "gone-meeting" });
   assert.ok(!r.ok);
