@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CLOSE_CODES, responseSchemas, notificationSchemas } from "../../lib/signaling/protocol";
+import { signIngestToken } from "../../lib/ingest/ingest-token";
 import type { MeetingGate } from "../../server/rooms/meeting-gate";
 import { DEFAULT_ROOM_SETTINGS, type RoomSettings } from "../../server/rooms/room-lobby";
 import {
@@ -374,6 +375,20 @@ describe("moderation (real mediasoup worker)", { skip }, () => {
     }
     assert.deepEqual(endedRooms.filter((r) => r === room), [room], "join tokens revoked once");
     await eventually(() => !server.signaling.registry.get(room), 3000, "room gone");
+  });
+
+  test("an admin's stream (ingest token) never waits, even in a locked room", async () => {
+    const room = "stream";
+    const host = await joinedClient(server, room, "Host", { host: true });
+    await host.client.ok("setRoomLock", { locked: true });
+    const bot = await TestClient.connect(server.wsUrl);
+    const { token } = await signIngestToken(room, "slides");
+    const { routerRtpCapabilities: caps } = await bot.ok("getRouterRtpCapabilities", { roomId: room, token });
+    const reply = await bot.ok("join", { roomId: room, token, displayName: "slides", rtpCapabilities: caps });
+    assert.equal(reply.status, "joined");
+    assert.equal(reply.role, "participant");
+    await host.client.waitFor("peerJoined", (d) => d.peer.id === reply.peerId);
+    await Promise.all([host.client.close(), bot.close()]);
   });
 
   test("registry.endMeeting (meeting cancelled on its page) closes the room with meetingEnded", async () => {
