@@ -12,6 +12,8 @@ import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
 import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
 import type { ConnectionLimits } from "./signaling/connection";
+import type { ConnectionServices } from "./signaling/connection-services";
+import { metrics } from "./metrics";
 
 export const SFU_STATS_PATH = "/api/sfu/stats";
 
@@ -48,6 +50,10 @@ export type StartSignalingOptions = {
   limits?: Partial<ConnectionLimits>;
   /** Join-token revocation and meeting settings (default: open gate, no database). */
   gate?: MeetingGate;
+  /** Join-token admission (deny-list, hosting node) and TURN servers; default: one node, no TURN. */
+  services?: ConnectionServices;
+  /** Several nodes: is this the origin of another node of the site (allowed to open /ws)? */
+  isSiteOrigin?: (origin: string) => boolean;
 };
 
 export type SfuStats = RegistryCounts & { connections: number; unauthenticated: number };
@@ -96,14 +102,21 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     logger: log,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     limits: options.limits,
+    services: options.services,
     upgradePolicy: {
       allowedOrigins: config.ALLOWED_ORIGINS,
       publicOrigin: config.PUBLIC_URL,
       trustProxy: config.TRUST_PROXY,
+      isSiteOrigin: options.isSiteOrigin,
       ...(config.WS_MAX_UNAUTHENTICATED_PER_IP ? { maxUnauthenticatedPerIp: config.WS_MAX_UNAUTHENTICATED_PER_IP } : {}),
       ...(config.WS_MAX_UNAUTHENTICATED ? { maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED } : {}),
     },
     onOtherUpgrade: options.onOtherUpgrade,
+  });
+  metrics().bindSfu({
+    counts: () => registry.counts(),
+    connections: () => signaling.connections,
+    workers: () => pool.workers.map((w) => ({ index: w.index, pid: w.worker.pid, getResourceUsage: () => w.worker.getResourceUsage() })),
   });
 
   const stats = (): SfuStats => ({

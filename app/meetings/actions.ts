@@ -2,9 +2,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db";
+import { announceMeetingEnded } from "@/lib/cluster/revocation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/auth/schemas";
-import { endLiveMeeting } from "@/lib/rooms/live-rooms";
 import { meetingFormDataToObject, meetingFormSchema, occurrenceFormSchema } from "@/lib/meetings/schema";
 import { editOccurrence } from "@/lib/meetings/occurrence-edits";
 import { zonedWallTimeToUtc } from "@/lib/time/zoned";
@@ -72,8 +72,7 @@ export async function cancelMeetingAction(id: string): Promise<MeetingActionResu
   if (!user) return { ok: false, error: SIGNED_OUT.formError };
   const ok = await cancelMeeting(prisma, user.id, id);
   if (ok) await sendInvitations(prisma, id, "cancel", await requestOrigin());
-  // People in the room now are sent out at once (their tokens are already revoked).
-  if (ok) await endLiveMeeting(id, "the host cancelled this meeting");
+  if (ok) await announceMeetingEnded(id, "cancelled"); // its live room ends, on whichever node
   revalidatePath("/");
   revalidatePath(`/meetings/${id}`);
   return ok ? { ok } : { ok, error: "Only the host can cancel this meeting." };

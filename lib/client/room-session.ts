@@ -96,6 +96,8 @@ export class RoomSession {
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
+  /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
+  private unreachable: string | null = null;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
@@ -294,9 +296,11 @@ export class RoomSession {
         displayName: this.state.displayName.trim() || undefined,
         inviteToken: this.opts.inviteToken,
         rejoinTicket: this.rejoinTicket ?? undefined,
+        unreachable: this.unreachable ?? undefined,
       })
         .then((t) => {
           this.token = t;
+          this.unreachable = null;
           // Signed-in users: prefill the name the server knows, unless one was typed.
           if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
             this.patch({ displayName: t.name });
@@ -512,13 +516,26 @@ export class RoomSession {
     }
     const old = this.client;
     let client: SignalingClient;
+    if (!this.token) {
+      // Several nodes: the token says which node hosts the room now (another one after a
+      // node died), so fetch it before choosing where to connect.
+      try {
+        await this.freshToken();
+      } catch (error) {
+        return classifyRecoveryError(error, () => {});
+      }
+    }
     try {
       client = this.openClient();
       old?.close(CLOSE_CODES.clientReconnecting);
       await client.connect(RECONNECT_CONNECT_TIMEOUT_MS);
     } catch (error) {
-      // The room may have moved to another node: the next try asks the site again.
-      if (this.token?.signalingUrl) this.token = null;
+      // The room may have moved to another node: the next try asks the site again, saying
+      // which node it could not reach.
+      if (this.token?.signalingUrl) {
+        this.unreachable = this.token.signalingUrl;
+        this.token = null;
+      }
       return { outcome: "retry", error };
     }
     try {
@@ -722,8 +739,8 @@ export function classifyRecoveryError(error: unknown, dropToken: () => void): At
     return { outcome: "fatal", error };
   }
   if (error instanceof SignalingRequestError) {
-    if (error.code === "UNAUTHORIZED") {
-      dropToken(); // expired: the next try fetches a new one
+    if (error.code === "UNAUTHORIZED" || error.code === "WRONG_NODE") {
+      dropToken(); // expired, or the room moved to another node: the next try fetches a new one
       return { outcome: "retry", error };
     }
     if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };

@@ -125,6 +125,12 @@ const rtpParameters = z.looseObject({
   rtcp: z.looseObject({}).optional(),
 });
 const iceParameters = z.looseObject({ usernameFragment: z.string(), password: z.string() });
+/** One RTCConfiguration.iceServers entry: TURN with time-limited credentials (lib/turn). */
+export const iceServerSchema = z.object({
+  urls: z.array(z.string().min(1).max(256)).min(1).max(8),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
 
 /**
  * A participant's rights in the room: the meeting's owner ("host"), someone the host promoted
@@ -324,6 +330,8 @@ export const responseSchemas = {
     iceParameters,
     iceCandidates: z.array(z.looseObject({})),
     dtlsParameters,
+    /** TURN servers for device.create{Send,Recv}Transport({iceServers}); absent without TURN. */
+    iceServers: z.array(iceServerSchema).max(8).optional(),
   }),
   connectTransport: empty,
   produce: z.object({ producerId: objectId }),
@@ -394,6 +402,7 @@ export const errorCodeSchema = z.enum([
   "ALREADY_JOINED",
   "NOT_FOUND", // transport / producer / consumer id unknown (to this peer)
   "ROOM_FULL",
+  "WRONG_NODE", // several nodes: the room is hosted on another node; fetch a new join token
   "UNSUPPORTED", // e.g. client cannot consume the producer's codec
   "RATE_LIMITED",
   "RESUME_FAILED", // resume impossible (peer gone, wrong secret): join again
@@ -479,6 +488,7 @@ export type RoomControl = z.infer<typeof roomControlSchema>;
 export type WaitingInfo = z.infer<typeof waitingInfoSchema>;
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Joined = z.infer<typeof joinedSchema>;
+export type IceServer = z.infer<typeof iceServerSchema>;
 export type ConsumerInfo = z.infer<typeof consumerInfoSchema>;
 export type ProducerInfo = z.infer<typeof producerInfoSchema>;
 export type PeerQuality = z.infer<typeof peerQualitySchema>;

@@ -89,6 +89,14 @@ export interface HistoryRecorderOptions {
   now?: () => Date;
   /** Start the flush/heartbeat timers (default true; tests call flush()/heartbeat()). */
   timers?: boolean;
+  /** This server's node id, stored on the sessions it opens or continues (per-node crash close). */
+  nodeId?: string;
+  /**
+   * Several nodes: may a session still open on node `nodeId` be taken over here (its node is
+   * dead, or late with its heartbeat, and its room came here)? It is then closed as a crash
+   * and continued like any interrupted session. Unset: never (one node).
+   */
+  adoptable?: (nodeId: string | null) => boolean | Promise<boolean>;
 }
 
 /** One person in one session; kept after they leave so a rejoin reuses their row. */
@@ -152,6 +160,8 @@ export class HistoryRecorder implements RoomObserver {
   private readonly now: () => Date;
   private readonly continueWindowMs: number;
   private readonly emptyGraceMs: number;
+  private readonly nodeId: string | null;
+  private readonly adoptable: HistoryRecorderOptions["adoptable"] | null;
   private readonly rooms = new Map<string, SessionRecord>();
   /** One write queue per room, shared by its successive sessions. */
   private readonly queues = new Map<string, SerialQueue>();
@@ -165,6 +175,8 @@ export class HistoryRecorder implements RoomObserver {
     this.now = opts.now ?? (() => new Date());
     this.continueWindowMs = opts.continueWindowMs ?? DEFAULT_CONTINUE_WINDOW_MS;
     this.emptyGraceMs = opts.emptyGraceMs ?? 60_000;
+    this.nodeId = opts.nodeId ?? null;
+    this.adoptable = opts.adoptable ?? null;
     if (opts.timers !== false) {
       const flush = setInterval(() => this.flush(), opts.flushIntervalMs ?? 10_000);
       const beat = setInterval(() => this.heartbeat(), opts.heartbeatIntervalMs ?? 30_000);
@@ -458,17 +470,25 @@ export class HistoryRecorder implements RoomObserver {
    */
   private async openSession(rec: SessionRecord, at: Date): Promise<void> {
     try {
-      const last = await this.db.meetingSession.findFirst({
-        where: { meetingId: rec.meetingId },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        select: { id: true, endedAt: true, endReason: true, peakParticipants: true },
-      });
+      const latest = () =>
+        this.db.meetingSession.findFirst({
+          where: { meetingId: rec.meetingId },
+          orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+          select: { id: true, endedAt: true, endReason: true, peakParticipants: true, nodeId: true },
+        });
+      let last = await latest();
+      if (last && !last.endedAt && last.nodeId !== this.nodeId && this.adoptable && (await this.adoptable(last.nodeId))) {
+        // Several nodes: its node died (the room came here before anyone declared it dead):
+        // close that node's rows as a crash now, then continue the session below.
+        await closeStaleSessions(this.db, { nodeIds: [last.nodeId ?? ""] });
+        last = await latest();
+      }
       const interrupted = last?.endReason === "restart" || last?.endReason === "crash";
       if (last?.endedAt && interrupted && at.getTime() - last.endedAt.getTime() <= this.continueWindowMs) {
         // endedAt not null in the filter: two recorders can't both reopen it.
         const { count } = await this.db.meetingSession.updateMany({
           where: { id: last.id, endedAt: { not: null } },
-          data: { endedAt: null, endReason: null, lastSeenAt: at, resumeCount: { increment: 1 } },
+          data: { endedAt: null, endReason: null, lastSeenAt: at, resumeCount: { increment: 1 }, nodeId: this.nodeId },
         });
         if (count === 1) {
           rec.sessionId = last.id;
@@ -480,7 +500,7 @@ export class HistoryRecorder implements RoomObserver {
         }
       }
       const s = await this.db.meetingSession.create({
-        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1 },
+        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1, nodeId: this.nodeId },
         select: { id: true },
       });
       rec.sessionId = s.id;
@@ -665,9 +685,15 @@ function newParticipant(key: string): Participant {
  * Call once at server start, before any room can record (the recorder keeps its state in
  * memory, so everything still open in the database is stale then).
  */
-export async function closeStaleSessions(db: Db): Promise<{ sessions: number; attendances: number }> {
+export async function closeStaleSessions(
+  db: Db,
+  options: { nodeIds?: readonly string[] } = {},
+): Promise<{ sessions: number; attendances: number }> {
+  // Several nodes: only the rows of these nodes (this one, dead ones) and rows from before
+  // node ids existed; another live node's sessions are not stale. One node: all of them.
+  const ofNodes = options.nodeIds ? { OR: [{ nodeId: { in: [...options.nodeIds] } }, { nodeId: null }] } : {};
   const openAttendances = await db.attendance.findMany({
-    where: { leftAt: null },
+    where: { leftAt: null, session: ofNodes },
     select: { id: true, lastSeenAt: true, currentJoinAt: true, inMeetingMs: true },
   });
   for (const a of openAttendances) {
@@ -678,7 +704,7 @@ export async function closeStaleSessions(db: Db): Promise<{ sessions: number; at
     });
   }
   const openSessions = await db.meetingSession.findMany({
-    where: { endedAt: null },
+    where: { endedAt: null, ...ofNodes },
     select: { id: true, lastSeenAt: true, attendances: { select: { leftAt: true, lastSeenAt: true } } },
   });
   for (const s of openSessions) {

@@ -2,6 +2,7 @@
 // meeting, ending it for everyone (tokenEpoch + 1) or regenerating its invite link refuses
 // the tokens issued before, on every node that shares the database.
 import type { Db } from "../../lib/db";
+import { announceMeetingEnded } from "../../lib/cluster/revocation";
 import { checkTokenAgainstMeeting } from "../../lib/rooms/token-validity";
 import type { MeetingGate } from "./meeting-gate";
 
@@ -25,8 +26,10 @@ export function createDbMeetingGate(db: Db): MeetingGate {
         },
       };
     },
-    async endMeeting(meetingId) {
+    async endMeeting(meetingId, message) {
       await db.meeting.updateMany({ where: { id: meetingId }, data: { tokenEpoch: { increment: 1 } } });
+      // other nodes hosting part of the room (cascade) close theirs too
+      await announceMeetingEnded(meetingId, "ended", message);
     },
   };
 }

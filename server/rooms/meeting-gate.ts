@@ -12,8 +12,11 @@ export type GateResult = { ok: true; settings: RoomSettings | null } | { ok: fal
 
 export interface MeetingGate {
   check(claims: JoinTokenClaims): Promise<GateResult>;
-  /** The meeting was ended for everyone: join tokens issued until now stop working. */
-  endMeeting(meetingId: string): Promise<void>;
+  /**
+   * The meeting was ended for everyone: join tokens issued until now stop working, and its
+   * room closes on every node with `message`.
+   */
+  endMeeting(meetingId: string, message: string): Promise<void>;
 }
 
 /** Every token is good, no meeting settings, nothing to revoke. */

@@ -277,7 +277,7 @@ export class RoomModeration {
    */
   private async endForAll(reason: string): Promise<void> {
     try {
-      await this.gate.endMeeting(this.room.roomId);
+      await this.gate.endMeeting(this.room.roomId, reason);
     } catch (err) {
       this.room.log.error({ err }, "could not revoke the meeting's join tokens");
     }

@@ -1,6 +1,5 @@
 // roomId -> Room. Rooms are created on demand on the least-loaded worker and removed when
 // they close (last peer gone, or no worker left to move to).
-import { CLOSE_CODES } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { openMeetingGate, type MeetingGate } from "./meeting-gate";
@@ -79,15 +78,6 @@ export class RoomRegistry {
     } finally {
       this.pending.delete(roomId);
     }
-  }
-
-  /** Closes a meeting's room for everyone with `meetingEnded` (meeting cancelled). Returns who was in it. */
-  endMeeting(roomId: string, reason: string): number {
-    const room = this.rooms.get(roomId);
-    if (!room || room.closed) return 0;
-    const joined = room.joinedPeers().length;
-    room.close(reason, { code: CLOSE_CODES.meetingEnded });
-    return joined;
   }
 
   all(): Room[] {

@@ -12,6 +12,7 @@ import type { types as ms } from "mediasoup";
 import { CLOSE_CODES, type Joined, type ParsedRequest, type PeerQuality, type ResponseData } from "../../lib/signaling/protocol";
 import { signRejoinTicket } from "../../lib/rooms/rejoin-ticket";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import { openMeetingGate, type MeetingGate } from "./meeting-gate";
@@ -125,6 +126,20 @@ export class Room extends EventEmitter<RoomEvents> {
     if (settings) this.moderation.settings = settings;
   }
 
+  /**
+   * A participant hosted on another node of a cascaded room (server/cluster/cascade.ts):
+   * joined at once, its media arrives over a PipeTransport, it is never suspended, and this
+   * node does not record it in the history (its own node does).
+   */
+  addRemotePeer(peer: Peer): void {
+    if (this.closed || this.peers.has(peer.id)) return;
+    peer.joined = true;
+    peer.joinedAt = new Date();
+    this.peers.set(peer.id, peer);
+    const info = peer.info();
+    for (const other of this.others(peer)) other.notify("peerJoined", { peer: info });
+  }
+
   /** Adds a (not yet joined) peer: pre-join warm-up. */
   bind(peer: Peer): void {
     if (this.closed) fail("INTERNAL", "room is closing; retry");
@@ -147,6 +162,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!peer.joined) return this.removePeer(peer);
     if (!peer.connected) return;
     peer.detach();
+    metrics().reconnects.inc();
     this.log.info({ peer: peer.id, graceMs: this.reconnectGraceMs }, "peer socket lost; keeping it for its grace period");
     for (const other of this.others(peer)) other.notify("peerReconnecting", { peerId: peer.id });
     notifyObserver(this.observer, this.log, "peerReconnecting", this.roomId, peer);
@@ -184,6 +200,7 @@ export class Room extends EventEmitter<RoomEvents> {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
     }
+    metrics().resumes.inc();
     this.log.info({ peer: p.id, transports: p.transports.size }, "peer resumed");
     return {
       peer: p,

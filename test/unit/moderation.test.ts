@@ -4,7 +4,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CLOSE_CODES, responseSchemas, notificationSchemas } from "../../lib/signaling/protocol";
+import pino from "pino";
 import { signIngestToken } from "../../lib/ingest/ingest-token";
+import { MemoryEventBus } from "../../lib/shared-state/event-bus";
+import { followClusterEvents } from "../../server/cluster/room-events";
 import type { MeetingGate } from "../../server/rooms/meeting-gate";
 import { DEFAULT_ROOM_SETTINGS, type RoomSettings } from "../../server/rooms/room-lobby";
 import {
@@ -391,13 +394,22 @@ describe("moderation (real mediasoup worker)", { skip }, () => {
     await Promise.all([host.client.close(), bot.close()]);
   });
 
-  test("registry.endMeeting (meeting cancelled on its page) closes the room with meetingEnded", async () => {
+  test("a meetingEnded event (meeting cancelled on its page, on any node) closes the room with meetingEnded", async () => {
     const room = "cancelled";
     const host = await joinedClient(server, room, "Host", { host: true });
     const a = await joinedClient(server, room, "Ada");
-    assert.equal(server.signaling.registry.endMeeting(room, "the host cancelled this meeting"), 2);
-    for (const c of [host.client, a.client]) assert.equal((await c.closed).code, CLOSE_CODES.meetingEnded);
-    assert.equal(server.signaling.registry.endMeeting("no-such-room", "x"), 0);
+    const events = new MemoryEventBus("node-a");
+    const stop = followClusterEvents({ events, rooms: server.signaling.registry, nodeId: "node-a", logger: pino({ level: "silent" }) });
+    try {
+      await events.publish({ type: "meetingEnded", meetingId: room, reason: "cancelled" });
+      for (const c of [host.client, a.client]) {
+        const closed = await c.closed;
+        assert.equal(closed.code, CLOSE_CODES.meetingEnded, "final: the clients show meeting-ended");
+        assert.match(closed.reason, /meeting cancelled/);
+      }
+    } finally {
+      stop();
+    }
   });
 });
 

@@ -82,7 +82,7 @@ test("ending for everyone refuses every earlier token; new ones work", async () 
   const m = await createMeeting(t.db, host.id, meetingData());
   const guest = await claimsFor(m.id, null, m.inviteToken);
   const hostClaims = await claimsFor(m.id, host);
-  await gate.endMeeting(m.id);
+  await gate.endMeeting(m.id, "Hana ended the meeting for everyone");
   for (const c of [guest, hostClaims]) {
     const r = await gate.check(c);
     assert.ok(!r.ok && r.code === "UNAUTHORIZED", JSON.stringify(r));
