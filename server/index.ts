@@ -23,6 +23,7 @@ import { createOpsHandler, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, type NodeLif
 import { prisma } from "../lib/db";
 import { WS_PATH } from "../lib/signaling/protocol";
 import { iceServersFor } from "../lib/turn/credentials";
+import { createDbMeetingGate } from "./rooms/db-meeting-gate";
 
 const config = loadConfigOrExit();
 setLogLevel(config.LOG_LEVEL);
@@ -152,6 +153,8 @@ async function main(): Promise<void> {
     onOtherUpgrade,
     services: { admission: node.admission, iceServers: (participantKey) => iceServersFor(turn, participantKey) },
     isSiteOrigin: (origin) => node.clusterNode?.isNodeOrigin(origin) ?? false,
+    // token epoch + invite fingerprint against the database, and the meeting's room settings
+    gate: createDbMeetingGate(prisma),
   });
   if (config.clustered) {
     cascade = new Cascade({

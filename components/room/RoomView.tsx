@@ -10,10 +10,12 @@ import { RemoteAudioList } from "./RemoteAudio";
 import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
+import { useModerationUi } from "./useModerationUi";
 import { VideoTile } from "./VideoTile";
 
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
+  const moderation = useModerationUi(session, state);
   const { local, quality } = state;
   const compact = grouped.length >= 6;
   const withScreens = grouped.some((g) => g.screen) || !!local.screenStream;
@@ -27,6 +29,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
       micOn={local.micOn}
       quality={state.selfId ? quality[state.selfId] : undefined}
       compact={compact || withScreens}
+      badges={moderation.badgesFor(state.selfId, state.displayName)}
     />,
     ...grouped.map(({ participant, camera, mic }) =>
       camera ? (
@@ -37,6 +40,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ) : (
         <AvatarTile
@@ -45,6 +49,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ),
     ),
@@ -71,7 +76,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
 
   return (
-    <div className="flex h-dvh flex-col">
+    <div className="relative flex h-dvh flex-col">
       <header className="flex items-center justify-between gap-3 border-b border-white/10 px-4 py-2">
         <h1 className="truncate text-base font-medium">
           <span className="sr-only">Meeting </span>
@@ -80,9 +85,13 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         <ParticipantCount count={state.participants.length + 1} />
       </header>
       {state.connection.status === "reconnecting" && <ReconnectingBanner attempt={state.connection.attempt} />}
-      <main className="min-h-0 flex-1 overflow-auto">
-        <RoomLayout cameras={cameras} screens={screens} />
-      </main>
+      <div className="flex min-h-0 flex-1">
+        <main className="min-h-0 flex-1 overflow-auto">
+          <RoomLayout cameras={cameras} screens={screens} />
+        </main>
+        {moderation.panel}
+      </div>
+      {moderation.overlay}
       {state.notice && (
         <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
           <span>{state.notice}</span>
@@ -106,7 +115,10 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           onToggleCamera={() => void session.toggleCamera()}
           onToggleScreen={() => void session.toggleScreen()}
           onLeave={() => void session.leave()}
-        />
+          beforeLeave={moderation.controls}
+        >
+          {moderation.endControl}
+        </ControlsBar>
       </footer>
       <RemoteAudioList media={state.media} />
     </div>

@@ -25,6 +25,13 @@ export type JoinTokenClaims = {
   /** With several nodes: the node that hosts the room (only that node accepts the token). */
   node?: string;
   /**
+   * The meeting's token epoch when issued; ending the meeting for everyone or cancelling it
+   * moves the epoch on, which revokes the token (lib/rooms/token-validity.ts).
+   */
+  ep?: number;
+  /** Fingerprint of the invite link the token was issued through (absent for the host). */
+  inv?: string;
+  /**
    * Ingest (bot) token: may stream an RTP source (ffmpeg) into the room through PlainTransports
    * (server/rooms/ingest.ts). Issued only to admins (POST /api/admin/rooms/[roomId]/ingest-token)
    * or by an operator holding the server secret (`npm run room:stream`).
@@ -88,6 +95,8 @@ export async function signJoinToken(
   };
   if (claims.uid !== undefined) payload.uid = claims.uid;
   if (claims.mid !== undefined) payload.mid = claims.mid;
+  if (claims.ep !== undefined) payload.ep = claims.ep;
+  if (claims.inv !== undefined) payload.inv = claims.inv;
   if (claims.node !== undefined) payload.node = claims.node;
   const jti = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
   if (claims.ingest) payload.ingest = true;
@@ -127,7 +136,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, node, ingest, exp, jti } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, node, ep, inv, ingest, exp, jti } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -136,6 +145,8 @@ export async function verifyJoinToken(
       typeof guest !== "boolean" ||
       (uid !== undefined && !str(uid)) ||
       (mid !== undefined && !str(mid)) ||
+      (ep !== undefined && !(typeof ep === "number" && Number.isInteger(ep) && ep >= 0)) ||
+      (inv !== undefined && !str(inv)) ||
       (node !== undefined && !str(node)) ||
       (jti !== undefined && !str(jti)) ||
       (ingest !== undefined && typeof ingest !== "boolean") ||
@@ -152,6 +163,8 @@ export async function verifyJoinToken(
     const claims: JoinTokenClaims = { room, sub, name, host, guest };
     if (uid !== undefined) claims.uid = uid as string;
     if (mid !== undefined) claims.mid = mid as string;
+    if (ep !== undefined) claims.ep = ep as number;
+    if (inv !== undefined) claims.inv = inv as string;
     if (node !== undefined) claims.node = node as string;
     // tokens signed before jti existed get a stable stand-in (they cannot be revoked singly)
     const id = typeof jti === "string" ? jti : `legacy:${sub}:${exp}`;

@@ -7,6 +7,8 @@
 //   publisher.ts / subscriber.ts   producers / consumers
 //   local-media-controller.ts  camera, mic, screen tracks and their toggles
 //   room-state.ts              the state and its pure reducer
+//   moderation.ts              hands, reactions, host controls (moderation-state.ts: their state)
+//   lobby.ts                   waiting to get in; final closes (removed, ended, denied)
 //
 // Join latency is the design driver of the first join: everything that does not need the
 // user's click happens while the pre-join screen is shown (socket, token, router caps,
@@ -17,20 +19,17 @@
 // no longer knows it, *rejoins* as the same participant and publishes again.
 import { Device } from "mediasoup-client";
 import type { RtpCapabilities } from "mediasoup-client/types";
-import {
-  CLOSE_CODES,
-  FINAL_CLOSE_CODES,
-  type Method,
-  type RequestData,
-  type ResponseData,
-} from "@/lib/signaling/protocol";
+import { CLOSE_CODES, type Joined, type Method, type RequestData, type ResponseData } from "@/lib/signaling/protocol";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
 import { LocalMediaController } from "./local-media-controller";
+import { finalCloseError } from "./lobby";
+import { ModerationClient } from "./moderation";
+import { isHandRaised } from "./moderation-state";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
-import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
+import { forgetRemoval, loadRejoinTicket, rememberRemoval, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
   initialRoomState,
   roomReducer,
@@ -88,6 +87,8 @@ export class RoomSession {
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
   private readonly reconnector = new Reconnector();
+  /** Hands, reactions and host controls (the UI calls its methods directly). */
+  readonly moderation: ModerationClient;
 
   private token: JoinToken | null = null;
   private tokenPromise: Promise<JoinToken> | null = null;
@@ -123,6 +124,20 @@ export class RoomSession {
       publisher: () => (this.state.phase === "joined" ? this.publisher : null),
       inCall: () => this.state.phase === "joined",
       destroyed: () => this.destroyed,
+    });
+    this.moderation = new ModerationClient({
+      signal: this.signal,
+      dispatch: (a) => this.dispatch(a),
+      selfId: () => this.state.selfId,
+      role: () => this.state.moderation.role,
+      handRaised: () => isHandRaised(this.state.moderation, this.state.selfId),
+      notice: (message) => this.patch({ notice: message }),
+      turnOff: (source) =>
+        source === "screen"
+          ? this.localMedia.stopScreen()
+          : source === "mic"
+            ? this.localMedia.setMic(false)
+            : this.localMedia.setCamera(false),
     });
     if (typeof window !== "undefined") {
       window.addEventListener("offline", this.onNetworkEvent);
@@ -322,6 +337,9 @@ export class RoomSession {
     client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
+    this.moderation.wire(client, current);
+    client.on("admitted", (joined) => current() && void this.onAdmitted(client, joined));
+    client.on("waitingChanged", (waiting) => current() && this.dispatch({ type: "waiting", waiting }));
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
@@ -358,19 +376,11 @@ export class RoomSession {
         throw new SignalingRequestError("DISCONNECTED", "connection lost while joining", "join");
       }
       const res = await this.sendJoin(client, name);
-      if (!res) return;
-      // Receiving is already set up (recv transport exists, newConsumer is handled as it
-      // arrives); now publish the preview tracks.
-      await this.transports!.create();
-      // On a 2-core machine our encoder start-up competes with decoding the first remote
-      // frames, so let the consumers the server is about to announce get set up first.
-      const expected = res.peers.reduce((n, p) => n + p.producers.length, 0);
-      await this.subscriber!.waitFor(expected, 300, this.subscribe);
-      if (client !== this.client) return;
-      this.mark("publish");
-      this.localMedia.publishAll();
+      // waiting: media starts when the `admitted` notification comes
+      if (!res || res.status === "waiting") return;
+      await this.startMedia(client, res);
     } catch (err) {
-      if (this.destroyed) return;
+      if (this.destroyed || this.state.phase === "disconnected") return;
       console.warn("[room] join failed", err);
       // The socket may be in an unknown state: warm up again on the next attempt.
       this.warmupPromise = null;
@@ -379,7 +389,34 @@ export class RoomSession {
     }
   }
 
-  /** `join` on `client`; on success the state says joined and the socket pings. */
+  /** In the room: publish the preview tracks (receiving is already set up). */
+  private async startMedia(client: SignalingClient, joined: Joined): Promise<void> {
+    await this.transports!.create();
+    // On a 2-core machine our encoder start-up competes with decoding the first remote
+    // frames, so let the consumers the server is about to announce get set up first.
+    const expected = joined.peers.reduce((n, p) => n + p.producers.length, 0);
+    await this.subscriber!.waitFor(expected, 300, this.subscribe);
+    if (client !== this.client) return;
+    this.mark("publish");
+    this.localMedia.publishAll();
+  }
+
+  /** A host let me in (or the host arrived): enter as if the join had just succeeded. */
+  private async onAdmitted(client: SignalingClient, joined: Joined): Promise<void> {
+    if (this.state.phase !== "waiting" || client !== this.client) return;
+    this.enterCall(client, joined);
+    try {
+      await this.startMedia(client, joined);
+    } catch (err) {
+      console.warn("[room] setting media up after admission failed; reconnecting", err);
+      this.client?.declareDead("media set-up failed");
+    }
+  }
+
+  /**
+   * `join` on `client`. Joined: the state says so and the socket pings. Waiting (lobby, no
+   * host yet): the waiting screen shows, the socket pings, `admitted` follows later.
+   */
   private async sendJoin(client: SignalingClient, name: string, rejoin = false): Promise<ResponseData<"join"> | null> {
     const token = await this.freshToken();
     this.mark("joinSent");
@@ -393,12 +430,30 @@ export class RoomSession {
     if (client !== this.client) return null;
     this.mark("joinReply");
     this.mark("joinReplyArrived", client.frameTimeStamp);
-    this.identity = { peerId: res.peerId, resumeSecret: res.resumeSecret };
-    this.rejoinTicket = res.rejoinTicket;
-    saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
-    this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
-    client.startLiveness();
+    if (res.status === "waiting") {
+      this.dispatch({ type: "roomCleared" });
+      this.dispatch({ type: "waiting", waiting: { reason: res.reason, startsAt: res.startsAt } });
+      client.startLiveness();
+      return res;
+    }
+    this.enterCall(client, res);
     return res;
+  }
+
+  private enterCall(client: SignalingClient, joined: Joined): void {
+    this.identity = { peerId: joined.peerId, resumeSecret: joined.resumeSecret };
+    this.rejoinTicket = joined.rejoinTicket;
+    saveRejoinTicket(this.opts.roomId, joined.rejoinTicket);
+    forgetRemoval(this.opts.roomId);
+    this.dispatch({
+      type: "joined",
+      selfId: joined.peerId,
+      isHost: joined.isHost,
+      role: joined.role,
+      peers: joined.peers,
+      control: joined.control,
+    });
+    client.startLiveness();
   }
 
   // ---- staying in the call ------------------------------------------------------------
@@ -406,8 +461,13 @@ export class RoomSession {
   private onSocketClosed(client: SignalingClient, info: CloseInfo): void {
     if (client !== this.client || info.byClient || this.destroyed) return;
     const phase = this.state.phase;
-    if (phase === "joined") {
-      if (FINAL_CLOSE_CODES.has(info.code)) return this.endCall(replacedError());
+    // Removed, denied, replaced, meeting over: never back automatically.
+    const final = finalCloseError(info.code, info.reason);
+    if (final && (phase === "joined" || phase === "waiting" || phase === "joining" || final.kind === "meeting-ended")) {
+      if (final.kind === "removed" && this.rejoinTicket) rememberRemoval(this.opts.roomId, this.rejoinTicket);
+      return this.endCall(final);
+    }
+    if (phase === "joined" || phase === "waiting") {
       this.startReconnect(info.code);
       return;
     }
@@ -452,7 +512,9 @@ export class RoomSession {
 
   /** One reconnect attempt: a new socket, then resume, else a full rejoin on it. */
   private async recoverOnce(): Promise<AttemptResult> {
-    if (this.state.phase !== "joined") return { outcome: "fatal", error: new Error("not in the call") };
+    if (this.state.phase !== "joined" && this.state.phase !== "waiting") {
+      return { outcome: "fatal", error: new Error("not in the call") };
+    }
     const old = this.client;
     let client: SignalingClient;
     if (!this.token) {
@@ -508,7 +570,10 @@ export class RoomSession {
   /** The server kept us: catch up on what happened while the socket was down. */
   private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
     this.dispatch({ type: "peersSynced", peers: snapshot.peers });
+    this.dispatch({ type: "control", control: snapshot.control, role: snapshot.role });
     client.startLiveness();
+    // turned off by a host while we could not hear it: match the server before reconciling
+    for (const source of snapshot.mutedByHost) await this.moderation.applyHostMute(source);
     const transports = this.transports!;
     const kept = new Set(snapshot.transports.map((t) => t.id));
     const local = transports.ids();
@@ -538,7 +603,8 @@ export class RoomSession {
     const res = await this.sendJoin(client, this.state.displayName, true);
     if (!res) throw new SignalingRequestError("DISCONNECTED", "superseded", "join");
     await created;
-    this.localMedia.publishAll();
+    // back in the lobby (e.g. the server restarted and the waiting room is on): media follows admission
+    if (res.status === "joined") this.localMedia.publishAll();
   }
 
   /** New transports, producers and consumers on the same socket (media reset, lost transports). */
@@ -619,7 +685,8 @@ export class RoomSession {
   // ---- leaving ------------------------------------------------------------------------
 
   async leave(): Promise<void> {
-    if (this.state.phase !== "joined" && this.state.phase !== "joining") return;
+    const phase = this.state.phase;
+    if (phase !== "joined" && phase !== "joining" && phase !== "waiting") return;
     this.reconnector.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
@@ -639,6 +706,7 @@ export class RoomSession {
     if (this.destroyed) return;
     this.reconnector.stop();
     this.localMedia.stopAll();
+    this.moderation.destroy();
     this.closeConnection();
     this.destroyed = true;
     this.listeners.clear();
@@ -662,10 +730,6 @@ export class RoomSession {
 
 function exposeMetrics(m: JoinMetrics): void {
   (window as unknown as { __meetMetrics?: JoinMetrics }).__meetMetrics = m;
-}
-
-function replacedError(): RoomError {
-  return { kind: "replaced", message: "You joined this meeting from another window or device." };
 }
 
 /** Whether a failed reconnect attempt is worth repeating. */

@@ -6,13 +6,18 @@
 import { JOIN_TOKEN_TTL_SECONDS } from "../auth/join-token";
 import { clusterContext } from "../shared-state/process";
 
-export async function announceMeetingEnded(meetingId: string, reason: "cancelled" | "ended"): Promise<void> {
+export async function announceMeetingEnded(meetingId: string, reason: "cancelled" | "ended", message?: string): Promise<void> {
   const ctx = clusterContext();
   if (!ctx) return; // no server around this process (tests)
   try {
-    // tokens issued until now live at most JOIN_TOKEN_TTL_SECONDS more
-    await ctx.state.deniedTokens.revoke(`mid:${meetingId}`, Date.now() + JOIN_TOKEN_TTL_SECONDS * 1000 + 5000);
-    await ctx.state.events.publish({ type: "meetingEnded", meetingId, reason });
+    // Cancelled: no token of it may work again. Ended for everyone: the tokens issued until
+    // now are revoked by the meeting's token epoch in the database (lib/rooms/token-validity.ts),
+    // so the host can start it again with fresh ones; a deny-list entry would lock it for 10 min.
+    // Tokens issued until now live at most JOIN_TOKEN_TTL_SECONDS more.
+    if (reason === "cancelled") {
+      await ctx.state.deniedTokens.revoke(`mid:${meetingId}`, Date.now() + JOIN_TOKEN_TTL_SECONDS * 1000 + 5000);
+    }
+    await ctx.state.events.publish({ type: "meetingEnded", meetingId, reason, ...(message ? { message: message.slice(0, 200) } : {}) });
   } catch (err) {
     console.error(`[meetings] could not end the live room of meeting ${meetingId}:`, (err as Error).message);
   }

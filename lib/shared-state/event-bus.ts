@@ -8,7 +8,13 @@ const id = z.string().min(1).max(128);
 
 export const clusterEventSchema = z.discriminatedUnion("type", [
   /** The meeting was cancelled or ended by its host: its room closes wherever it is. */
-  z.object({ type: z.literal("meetingEnded"), meetingId: id, reason: z.enum(["cancelled", "ended"]) }),
+  z.object({
+    type: z.literal("meetingEnded"),
+    meetingId: id,
+    reason: z.enum(["cancelled", "ended"]),
+    /** What the people in the room are told ("Hana ended the meeting for everyone"). */
+    message: z.string().max(200).optional(),
+  }),
   /** A host action on a participant or the room (mute, remove, …), applied by the hosting node. */
   z.object({
     type: z.literal("hostAction"),

@@ -1,12 +1,13 @@
 // What rooms on this node do about cross-node events (lib/shared-state/event-bus.ts). Runs
 // with one node too (the in-memory bus), so cancelling a meeting ends its live room either way.
 import type { ClusterEnvelope, EventBus } from "../../lib/shared-state/event-bus";
+import { CLOSE_CODES } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 
 export type HostActionEvent = Extract<ClusterEnvelope["event"], { type: "hostAction" }>;
 
 export type RoomLookup = {
-  get(roomId: string): { closed: boolean; close(reason: string): void } | undefined;
+  get(roomId: string): { closed: boolean; close(reason: string, opts: { code: number }): void } | undefined;
 };
 
 /** Subscribes; returns the unsubscribe function. */
@@ -26,7 +27,9 @@ export function followClusterEvents(options: {
         const room = options.rooms.get(event.meetingId);
         if (room && !room.closed) {
           log.info({ roomId: event.meetingId, from, reason: event.reason }, "meeting ended; closing its room");
-          room.close(event.reason === "cancelled" ? "meeting cancelled" : "meeting ended");
+          // final for the clients (meeting-ended screen, no reconnect)
+          const text = event.message ?? (event.reason === "cancelled" ? "meeting cancelled" : "meeting ended");
+          room.close(text, { code: CLOSE_CODES.meetingEnded });
         }
         return;
       }

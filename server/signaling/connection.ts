@@ -293,6 +293,13 @@ export class SignalingConnection {
   private async bind(roomId: string, token: string): Promise<Room> {
     // signature, expiry, room, deny-list and (several nodes) the hosting node
     const { claims } = await this.services.admission.admit(token, roomId);
+    // Cancelled or ended meetings and replaced invite links revoke tokens (database, per bind).
+    const gate = await this.registry.gate.check(claims).catch((err: unknown) => {
+      this.log.error({ err }, "meeting gate failed");
+      return fail("INTERNAL", "cannot check this meeting right now; try again");
+    });
+    if (!gate.ok) fail(gate.code, gate.message);
+    if (!gate.ok) throw new Error("unreachable");
     this.markAuthenticated();
     const identity: PeerIdentity = {
       participantKey: claims.sub,
@@ -308,6 +315,7 @@ export class SignalingConnection {
         fail("BAD_REQUEST", `this connection is bound to room "${this.room.roomId}"; open a new connection`);
       }
       if (!this.peer.joined) this.peer.identity = identity;
+      this.room.applySettings(gate.settings);
       return this.room;
     }
 
@@ -335,6 +343,7 @@ export class SignalingConnection {
     const peer = new Peer(this.sink, identity, claims.name.trim().slice(0, 64) || "Guest");
     peer.address = this.remoteAddress;
     room!.bind(peer);
+    room!.applySettings(gate.settings);
     this.room = room;
     this.peer = peer;
     return room!;
