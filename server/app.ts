@@ -6,6 +6,7 @@ import type { Server as HttpsServer } from "node:https";
 import type { Config } from "./config";
 import { logger as defaultLogger, type Logger } from "./logger";
 import { RoomRegistry, type RegistryCounts } from "./rooms/room-registry";
+import type { ChatArchive } from "./rooms/room-chat";
 import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
 import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
@@ -35,6 +36,8 @@ export type StartSignalingOptions = {
   logger?: Logger;
   /** Meeting-history hook (default: no-op). */
   observer?: RoomObserver;
+  /** Keeps chat messages with the meeting history (default: only in the room's memory). */
+  chatArchive?: ChatArchive;
   /** Reuse an existing pool instead of creating one. */
   pool?: WorkerPool;
   onOtherUpgrade?: UpgradeHandler;
@@ -78,6 +81,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
     observer: options.observer ?? noopRoomObserver,
+    chatArchive: options.chatArchive,
     logger: log,
     qualityIntervalMs: options.qualityIntervalMs,
     reconnectGraceMs:

@@ -3,6 +3,7 @@
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { Room } from "./room";
+import type { ChatArchive } from "./room-chat";
 import type { RoomObserver } from "./room-observer";
 
 export type RegistryCounts = {
@@ -30,6 +31,7 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      chatArchive?: ChatArchive;
     },
   ) {}
 
@@ -53,6 +55,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        chatArchive: this.options.chatArchive,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {

@@ -14,6 +14,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import type { Peer, PeerSink } from "./peer";
+import { RoomChat, type ChatArchive } from "./room-chat";
 import { RoomMedia } from "./room-media";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
@@ -37,6 +38,8 @@ export type RoomOptions = {
   logger: Logger;
   qualityIntervalMs?: number;
   reconnectGraceMs?: number;
+  /** Where chat messages are kept beyond the room's memory (meeting history). */
+  chatArchive?: ChatArchive;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -48,6 +51,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
   readonly router: RoomRouter;
   readonly media: RoomMedia;
+  readonly chat: RoomChat;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
   closed = false;
@@ -72,6 +76,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.router = router;
     this.log = log;
     this.media = new RoomMedia(this);
+    this.chat = new RoomChat({ roomId: options.roomId, archive: options.chatArchive });
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -162,6 +167,7 @@ export class Room extends EventEmitter<RoomEvents> {
         producers: p.info().producers,
         transports: [...p.transports.values()].map((t) => ({ id: t.id, direction: t.appData.direction })),
         reconnectGraceMs: this.reconnectGraceMs,
+        chat: this.chat.history(),
       },
     };
   }
@@ -272,6 +278,11 @@ export class Room extends EventEmitter<RoomEvents> {
         respond({});
         this.removePeer(peer);
         return;
+      case "sendChat":
+        return respond({ message: this.chat.send(peer, request.data.text, this.joinedPeers()) });
+      case "getChatHistory":
+        if (!peer.joined) fail("NOT_JOINED", "join the meeting first");
+        return respond({ messages: this.chat.history() });
       default: {
         const never: never = request;
         fail("UNKNOWN_METHOD", `unknown method "${(never as { method: string }).method}"`);
@@ -316,6 +327,7 @@ export class Room extends EventEmitter<RoomEvents> {
       resumeSecret: peer.resumeSecret,
       reconnectGraceMs: this.reconnectGraceMs,
       rejoinTicket,
+      chat: this.chat.history(),
     });
     this.log.info(
       { peer: peer.id, participant: peer.identity.participantKey, joined: others.length + 1 },
