@@ -13,6 +13,8 @@ import { startSignaling, SFU_STATS_PATH } from "./app";
 import { WorkerPool } from "./sfu/worker-pool";
 import { ensureDatabaseMigrated } from "./db-migrate";
 import { createHistoryObserver } from "./history";
+import { ChatArchiveWriter } from "./history/chat-archive";
+import { prisma } from "../lib/db";
 import { WS_PATH } from "../lib/signaling/protocol";
 
 const config = loadConfigOrExit();
@@ -98,7 +100,13 @@ async function main(): Promise<void> {
   };
 
   const observer = await createHistoryObserver({ logger: log });
-  const signaling = await startSignaling({ httpServer: server, config, pool, observer, logger: log, onOtherUpgrade });
+  const chatArchive = new ChatArchiveWriter({
+    db: prisma,
+    logger: log.child({ component: "chat-archive" }),
+    retentionDays: config.CHAT_RETENTION_DAYS,
+  });
+  void chatArchive.purge();
+  const signaling = await startSignaling({ httpServer: server, config, pool, observer, chatArchive, logger: log, onOtherUpgrade });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -138,6 +146,7 @@ async function main(): Promise<void> {
       try {
         await signaling.close();
         await observer.shutdown(); // ends open meeting sessions, flushes pending writes
+        await chatArchive.shutdown(); // writes the last chat messages
         pool.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

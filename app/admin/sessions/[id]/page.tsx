@@ -6,6 +6,7 @@ import { adminPageGuard } from "@/lib/admin/guard";
 import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { formatDuration, formatLossPercent, formatNumber, getSessionDetail } from "@/lib/admin/history-queries";
 import { AdminForbidden } from "@/components/admin/AdminForbidden";
+import { SessionChat } from "@/components/admin/SessionChat";
 import { LocalTime } from "@/components/ui/LocalTime";
 
 export const metadata: Metadata = { title: "Session · Meet" };
@@ -85,6 +86,8 @@ export default async function SessionDetailPage({ params }: { params: Promise<{ 
           </tbody>
         </table>
       </div>
+
+      <SessionChat sessionId={s.id} />
     </main>
   );
 }
