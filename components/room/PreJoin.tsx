@@ -6,6 +6,7 @@ import { useRef, useState, type FormEvent } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { saveDisplayName } from "@/lib/client/display-name";
 import { deviceStatusText, type DeviceStatus } from "@/lib/client/local-media";
+import { DeviceSelects } from "./DeviceSelects";
 import { MediaVideo } from "./MediaVideo";
 import { Avatar } from "./Tile";
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon, Spinner } from "./icons";
@@ -81,6 +82,9 @@ export function PreJoin({ session, state, title }: { session: RoomSession; state
             icon={local.cameraOn ? <CameraIcon /> : <CameraOffIcon />}
             offDanger
           />
+        </div>
+        <div className="mt-4 rounded-xl bg-slate-900/60 p-3 ring-1 ring-white/10">
+          <DeviceSelects session={session} state={state} prefix="prejoin" />
         </div>
       </section>
 

@@ -4,13 +4,19 @@ import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { useGroupedMedia } from "@/lib/client/use-room";
 import { AvatarTile } from "./AvatarTile";
 import { ControlsBar } from "./ControlsBar";
+import { MutedHint } from "./MutedHint";
 import { ParticipantCount } from "./ParticipantCount";
 import { ReconnectingBanner } from "./ReconnectingBanner";
 import { RemoteAudioList } from "./RemoteAudio";
 import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
+import { useRoomPanels } from "./useRoomPanels";
+import { useShortcuts } from "./useShortcuts";
 import { VideoTile } from "./VideoTile";
+
+/** Shortcut keys whose features are not in the room yet (raise hand, participants list). */
+const NOT_YET: string[] = ["toggleHand", "toggleParticipants"];
 
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
@@ -69,6 +75,17 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   ];
 
   const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
+  const panels = useRoomPanels(session, state, { unavailableShortcuts: NOT_YET });
+  useShortcuts({
+    toggleMic: () => void session.toggleMic(),
+    toggleCamera: () => void session.toggleCamera(),
+    toggleScreen: canShareScreen ? () => void session.toggleScreen() : undefined,
+    toggleHand: undefined, // raise hand: wire here when it exists
+    toggleParticipants: undefined, // participants panel: wire here when it exists
+    toggleChat: panels.toggleChat,
+    leave: () => void session.leave(),
+    showHelp: panels.showHelp,
+  });
 
   return (
     <div className="flex h-dvh flex-col">
@@ -80,9 +97,13 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         <ParticipantCount count={state.participants.length + 1} />
       </header>
       {state.connection.status === "reconnecting" && <ReconnectingBanner attempt={state.connection.attempt} />}
-      <main className="min-h-0 flex-1 overflow-auto">
-        <RoomLayout cameras={cameras} screens={screens} />
-      </main>
+      <div className="flex min-h-0 flex-1">
+        <main className="min-h-0 flex-1 overflow-auto">
+          <RoomLayout cameras={cameras} screens={screens} />
+        </main>
+        {panels.panels}
+      </div>
+      {local.speakingWhileMuted && <MutedHint onUnmute={() => void session.setMic(true)} />}
       {state.notice && (
         <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
           <span>{state.notice}</span>
@@ -95,7 +116,8 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           </button>
         </div>
       )}
-      <footer className="border-t border-white/10 bg-slate-950">
+      <footer className="flex flex-wrap items-center border-t border-white/10 bg-slate-950 px-2">
+        <div className="hidden flex-1 md:block" />
         <ControlsBar
           micOn={local.micOn}
           cameraOn={local.cameraOn}
@@ -107,8 +129,12 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           onToggleScreen={() => void session.toggleScreen()}
           onLeave={() => void session.leave()}
         />
+        <div role="group" aria-label="Panels" className="flex flex-1 items-center justify-end gap-2 pb-2 md:pb-0">
+          {panels.toggles}
+        </div>
       </footer>
-      <RemoteAudioList media={state.media} />
+      <RemoteAudioList media={state.media} speakerId={state.devices.speaker} />
+      {panels.dialogs}
     </div>
   );
 }

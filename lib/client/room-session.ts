@@ -5,7 +5,9 @@
 //   reconnector.ts             the retry loop (delays: reconnect-policy.ts)
 //   transports.ts              send + recv WebRtcTransports, ICE restarts
 //   publisher.ts / subscriber.ts   producers / consumers
-//   local-media-controller.ts  camera, mic, screen tracks and their toggles
+//   local-media-controller.ts  camera, mic, screen tracks, their toggles and devices
+//   chat.ts                    the room chat (state in chat-state.ts)
+//   diagnostics.ts             setup timings and live per-stream figures (support panel)
 //   room-state.ts              the state and its pure reducer
 //
 // Join latency is the design driver of the first join: everything that does not need the
@@ -24,6 +26,10 @@ import {
   type RequestData,
   type ResponseData,
 } from "@/lib/signaling/protocol";
+import { ChatController } from "./chat";
+import type { DeviceKind } from "./devices";
+import { collectDiagnostics, type DiagnosticsReport } from "./diagnostics";
+import { shouldPrefillName } from "./display-name";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
 import { LocalMediaController } from "./local-media-controller";
@@ -86,6 +92,7 @@ export class RoomSession {
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
+  private readonly chat: ChatController;
   private readonly reconnector = new Reconnector();
 
   private token: JoinToken | null = null;
@@ -101,6 +108,12 @@ export class RoomSession {
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
   private joinStartedAt = 0;
   private metrics: JoinMetrics = {};
+  /** Set-up timings (ms since the warm-up started: socket, ICE, DTLS… before the click too). */
+  private warmupStartedAt = 0;
+  private setupMarks: JoinMetrics = {};
+  /** The person typed in the name field: nothing may overwrite it any more. */
+  private nameEdited = false;
+  private joinedOnce = false;
 
   private destroyed = false;
   private rewarmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -119,11 +132,14 @@ export class RoomSession {
     this.localMedia = new LocalMediaController({
       local: () => this.state.local,
       setLocal: (patch) => this.setLocal(patch),
+      devices: () => this.state.devices,
+      setDevices: (patch) => this.dispatch({ type: "devices", patch }),
       notice: (message) => this.patch({ notice: message }),
       publisher: () => (this.state.phase === "joined" ? this.publisher : null),
       inCall: () => this.state.phase === "joined",
       destroyed: () => this.destroyed,
     });
+    this.chat = new ChatController(this.signal, (a) => this.dispatch(a));
     if (typeof window !== "undefined") {
       window.addEventListener("online", this.onNetworkEvent);
       window.addEventListener("offline", this.onNetworkEvent);
@@ -198,6 +214,8 @@ export class RoomSession {
   private async doWarmUp(): Promise<void> {
     this.closeConnection();
     this.patch({ warmup: "connecting" });
+    this.warmupStartedAt = performance.now();
+    this.setupMarks = {};
     // Device detection + load run alongside the network round trips.
     const devicePromise = this.device ? Promise.resolve(this.device) : Device.factory();
     devicePromise.catch(() => {});
@@ -207,7 +225,9 @@ export class RoomSession {
     const connected = client.connect();
     connected.catch(() => {});
     try {
+      connected.then(() => this.mark("socketOpen")).catch(() => {});
       const token = await this.tokenForWarmUp();
+      this.mark("joinToken");
       if (token.signalingUrl && token.signalingUrl !== client.url) {
         client.close();
         client = this.openClient();
@@ -219,7 +239,9 @@ export class RoomSession {
         roomId: this.opts.roomId,
         token: token.token,
       });
+      this.mark("routerCapabilities");
       await this.loadDevice(await devicePromise, routerRtpCapabilities as RtpCapabilities);
+      this.mark("deviceLoaded");
       if (client !== this.client) return;
       // Best effort: if the server wants `join` first, this is redone right after joining.
       this.transports!.create().catch((err) => {
@@ -286,8 +308,8 @@ export class RoomSession {
         .then((t) => {
           this.token = t;
           // Signed-in users: prefill the name the server knows, unless one was typed.
-          if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
-            this.patch({ displayName: t.name });
+          if (this.state.phase === "prejoin" && shouldPrefillName(this.state.displayName, this.nameEdited, t)) {
+            this.patch({ displayName: t.name! });
           }
           return t;
         })
@@ -321,6 +343,7 @@ export class RoomSession {
     client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
+    client.on("chatMessage", (m) => current() && this.chat.received(m));
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
@@ -342,6 +365,7 @@ export class RoomSession {
     this.joinStartedAt = performance.now();
     this.metrics = {};
     exposeMetrics(this.metrics);
+    this.mark("joinClick");
     this.patch({ phase: "joining", error: null, displayName: name });
     this.releaseNameWaiter();
     if (opts.camera === false) this.localMedia.releaseCamera();
@@ -394,6 +418,8 @@ export class RoomSession {
     this.rejoinTicket = res.rejoinTicket;
     saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
     this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
+    this.chat.synced(res.chat, this.joinedOnce);
+    this.joinedOnce = true;
     client.startLiveness();
     return res;
   }
@@ -491,6 +517,7 @@ export class RoomSession {
   /** The server kept us: catch up on what happened while the socket was down. */
   private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
     this.dispatch({ type: "peersSynced", peers: snapshot.peers });
+    this.chat.synced(snapshot.chat, true);
     client.startLiveness();
     const transports = this.transports!;
     const kept = new Set(snapshot.transports.map((t) => t.id));
@@ -575,6 +602,47 @@ export class RoomSession {
     return this.localMedia.toggleScreen();
   }
 
+  /** Another camera / microphone / speaker (remembered in this browser). */
+  setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.localMedia.setDevice(kind, deviceId);
+  }
+
+  /** The microphone's loudness now, 0..1 (the level meter polls it). */
+  micLevel(): number {
+    return this.localMedia.micLevel();
+  }
+
+  // ---- chat ---------------------------------------------------------------------------
+
+  sendChat(text: string): Promise<boolean> {
+    return this.chat.send(text);
+  }
+
+  setChatOpen(open: boolean): void {
+    this.chat.setOpen(open);
+  }
+
+  toggleChat(): void {
+    this.chat.setOpen(!this.state.chat.open);
+  }
+
+  // ---- diagnostics --------------------------------------------------------------------
+
+  /** This join's set-up timings and live per-stream figures (the diagnostics panel). */
+  diagnostics(): Promise<DiagnosticsReport> {
+    const { send, recv } = this.transports?.current() ?? {};
+    const names = new Map(this.state.participants.map((p) => [p.id, p.displayName]));
+    return collectDiagnostics({
+      roomId: this.opts.roomId,
+      peerId: this.state.selfId,
+      setup: { sinceWarmup: { ...this.setupMarks }, sinceJoin: { ...this.metrics } },
+      signaling: this.client?.rttSummary() ?? {},
+      transports: { send, recv },
+      producers: this.publisher?.list() ?? [],
+      consumers: (this.subscriber?.list() ?? []).map((c) => ({ ...c, peerName: names.get(c.peerId) ?? null })),
+    });
+  }
+
   /** Not used yet (no simulcast); kept for when layers are selectable. */
   setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
     return this.signal("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer }).then(() => undefined);
@@ -587,6 +655,7 @@ export class RoomSession {
   /** Pre-join name input; a warm-up waiting for a guest name resumes once typing pauses. */
   setDisplayName(name: string): void {
     if (this.state.phase !== "prejoin") return;
+    this.nameEdited = true;
     this.patch({ displayName: name });
     if (this.nameWaiter && name.trim()) {
       if (this.nameTimer) clearTimeout(this.nameTimer);
@@ -595,6 +664,7 @@ export class RoomSession {
   }
 
   private mark(name: string, at = performance.now()): void {
+    if (this.warmupStartedAt && !(name in this.setupMarks)) this.setupMarks[name] = Math.round(at - this.warmupStartedAt);
     if (!this.joinStartedAt || name in this.metrics) return;
     this.metrics[name] = Math.round(at - this.joinStartedAt);
   }
