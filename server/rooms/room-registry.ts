@@ -15,6 +15,8 @@ export type RegistryCounts = {
   reconnectingPeers: number;
   transports: number;
   producers: number;
+  /** Producers paused on the server (camera off, muted mic): nothing of them is forwarded. */
+  pausedProducers: number;
   consumers: number;
 };
 
@@ -85,6 +87,7 @@ export class RoomRegistry {
       reconnectingPeers: 0,
       transports: 0,
       producers: 0,
+      pausedProducers: 0,
       consumers: 0,
     };
     for (const room of this.rooms.values()) {
@@ -95,6 +98,7 @@ export class RoomRegistry {
       c.reconnectingPeers += r.reconnecting;
       c.transports += r.transports;
       c.producers += r.producers;
+      c.pausedProducers += r.pausedProducers;
       c.consumers += r.consumers;
     }
     return c;

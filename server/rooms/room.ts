@@ -354,9 +354,18 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Counts for /api/sfu/stats. */
-  counts(): { peers: number; joined: number; reconnecting: number; transports: number; producers: number; consumers: number } {
+  counts(): {
+    peers: number;
+    joined: number;
+    reconnecting: number;
+    transports: number;
+    producers: number;
+    pausedProducers: number;
+    consumers: number;
+  } {
     let transports = 0;
     let producers = 0;
+    let pausedProducers = 0;
     let consumers = 0;
     let joined = 0;
     let reconnecting = 0;
@@ -365,8 +374,9 @@ export class Room extends EventEmitter<RoomEvents> {
       if (!p.connected) reconnecting++;
       transports += p.transports.size;
       producers += p.producers.size;
+      for (const producer of p.producers.values()) if (producer.paused) pausedProducers++;
       consumers += p.consumers.size;
     }
-    return { peers: this.peers.size, joined, reconnecting, transports, producers, consumers };
+    return { peers: this.peers.size, joined, reconnecting, transports, producers, pausedProducers, consumers };
   }
 }
