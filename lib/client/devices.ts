@@ -79,13 +79,13 @@ export function saveDevicePref(kind: DeviceKind, id: string | null): void {
 }
 
 /**
- * Capture constraints for a device. `exact` when the user just picked it (fail rather than
- * silently open another); `ideal` for a remembered choice (it may be unplugged by now).
+ * Capture constraints for a device (the browser's default without one). Always `exact`:
+ * Chromium does not honour an `ideal` deviceId, so a remembered device that is gone fails
+ * with "missing" and the caller falls back to the default.
  */
-export function deviceConstraints(kind: "camera" | "mic", deviceId: string | null | undefined, exact = false): MediaTrackConstraints {
+export function deviceConstraints(kind: "camera" | "mic", deviceId: string | null | undefined): MediaTrackConstraints {
   const base = kind === "camera" ? CAMERA_CONSTRAINTS : MIC_CONSTRAINTS;
-  if (!deviceId) return base;
-  return { ...base, deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };
+  return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
 }
 
 /** The device a live track really uses. */

@@ -122,6 +122,14 @@ export class LocalMediaController {
       { camera: cameraOn, mic: micOn },
       { camera: deviceConstraints("camera", prefs.camera), mic: deviceConstraints("mic", prefs.mic) },
     );
+    // A remembered device that is not there any more: the default one instead.
+    for (const kind of ["camera", "mic"] as const) {
+      const status = kind === "camera" ? res.cameraStatus : res.micStatus;
+      if (status !== "missing" || !prefs[kind]) continue;
+      const again = await captureOne(kind, deviceConstraints(kind, null));
+      if (kind === "camera") [res.camera, res.cameraStatus] = [again.track, again.status];
+      else [res.mic, res.micStatus] = [again.track, again.status];
+    }
     if (this.host.destroyed()) {
       res.camera?.stop();
       res.mic?.stop();
@@ -254,12 +262,14 @@ export class LocalMediaController {
 
   /** One getUserMedia for `kind`; on failure the status (and, in a call, a notice) says why. */
   private async capture(kind: "camera" | "mic", deviceId: string | null, exact = false): Promise<MediaStreamTrack | null> {
-    let { track, status } = await captureOne(kind, deviceConstraints(kind, deviceId, exact));
+    let { track, status } = await captureOne(kind, deviceConstraints(kind, deviceId));
+    // the remembered device is gone: the default one (a device just picked must be that one)
+    if (!track && status === "missing" && deviceId && !exact) ({ track, status } = await captureOne(kind, deviceConstraints(kind, null)));
     // Some cameras cannot be opened twice: free the one in use, then try again.
     const inUse = this.cameraTrack;
     if (!track && status === "busy" && kind === "camera" && inUse?.readyState === "live") {
       inUse.stop();
-      ({ track, status } = await captureOne(kind, deviceConstraints(kind, deviceId, exact)));
+      ({ track, status } = await captureOne(kind, deviceConstraints(kind, deviceId)));
       if (!track) void this.onTrackEnded("camera", inUse); // the old one is gone too now
     }
     if (this.host.destroyed()) {
@@ -292,6 +302,7 @@ export class LocalMediaController {
       return;
     }
     if (trackDeviceId(current) === deviceId) return;
+    this.host.setDevices({ [kind]: deviceId }); // the select shows the choice while it opens
     this.setBusy(busyKey, true);
     try {
       const track = await this.capture(kind, deviceId, true);
