@@ -34,6 +34,7 @@ import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type Close
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
 import { LocalMediaController } from "./local-media-controller";
 import { Publisher } from "./publisher";
+import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
 import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
@@ -101,8 +102,6 @@ export class RoomSession {
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
-  /** The browser reported a network change since the socket was lost: every path is suspect. */
-  private networkChanged = false;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
@@ -117,9 +116,8 @@ export class RoomSession {
 
   private destroyed = false;
   private rewarmTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Offline: the socket is as good as gone; don't wait for the liveness timeout. */
   private readonly onNetworkEvent = () => {
-    this.networkChanged = true;
-    // offline: the socket is as good as gone; don't wait for the liveness timeout
     if (typeof navigator !== "undefined" && !navigator.onLine && this.state.phase === "joined") {
       this.client?.declareDead("the browser went offline");
     }
@@ -141,7 +139,6 @@ export class RoomSession {
     });
     this.chat = new ChatController(this.signal, (a) => this.dispatch(a));
     if (typeof window !== "undefined") {
-      window.addEventListener("online", this.onNetworkEvent);
       window.addEventListener("offline", this.onNetworkEvent);
     }
   }
@@ -347,6 +344,7 @@ export class RoomSession {
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
+      countRecovery("mediaResets");
       void this.rebuildMedia();
     });
     client.onClose((info) => this.onSocketClosed(client, info));
@@ -458,7 +456,6 @@ export class RoomSession {
 
   private startReconnect(closeCode: number | null): void {
     if (this.reconnector.active) return;
-    this.networkChanged = false;
     void this.reconnector
       .run({
         closeCode,
@@ -498,6 +495,7 @@ export class RoomSession {
           });
           if (client !== this.client) return { outcome: "retry" };
           await this.applyResume(client, snapshot);
+          countRecovery("resumes");
           return { outcome: "recovered" };
         } catch (err) {
           if (!(err instanceof SignalingRequestError && err.code === "RESUME_FAILED")) throw err;
@@ -505,6 +503,7 @@ export class RoomSession {
         }
       }
       await this.rejoin(client);
+      countRecovery("rejoins");
       return { outcome: "recovered" };
     } catch (error) {
       client.close(CLOSE_CODES.clientReconnecting);
@@ -527,11 +526,11 @@ export class RoomSession {
       await this.rebuildMedia();
       return;
     }
-    transports.restartWhereNeeded({ all: this.networkChanged });
-    this.networkChanged = false;
+    const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
     await this.subscriber!.reconcile(snapshot.consumers);
     const lost = await this.publisher!.reconcile(snapshot.producers);
     if (lost.length) this.localMedia.publishAll();
+    await restarts;
   }
 
   /** The server no longer knows this peer: join again with the same identity and tracks. */
@@ -696,7 +695,6 @@ export class RoomSession {
     this.destroyed = true;
     this.listeners.clear();
     if (typeof window !== "undefined") {
-      window.removeEventListener("online", this.onNetworkEvent);
       window.removeEventListener("offline", this.onNetworkEvent);
     }
   }

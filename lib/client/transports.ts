@@ -12,6 +12,7 @@ import type {
   Transport,
 } from "mediasoup-client/types";
 import type { MediaSource, Method, RequestData, ResponseData, TransportDirection } from "@/lib/signaling/protocol";
+import { countRecovery } from "./recovery-log";
 
 /** A request on whatever signaling socket is current; rejects when there is none. */
 export type Signal = <M extends Method>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -21,6 +22,36 @@ export type SendAppData = { source: MediaSource };
 export const ICE_DISCONNECTED_RESTART_MS = 1_000;
 /** Restarts of one transport are at least this far apart (a flapping link must not storm). */
 const MIN_RESTART_SPACING_MS = 2_000;
+
+/** How long a "connected" transport may stay silent after a reconnect before its path counts as dead. */
+const RECEIVE_PROBE_MS = 1_000;
+
+/** When the selected candidate pair last received a (non-STUN) packet, or null if unknown. */
+async function lastReceived(transport: Transport): Promise<number | null> {
+  try {
+    const report = await transport.getStats();
+    let pairId: string | undefined;
+    report.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+      if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+    });
+    const pair = pairId ? (report.get(pairId) as { lastPacketReceivedTimestamp?: number } | undefined) : undefined;
+    return typeof pair?.lastPacketReceivedTimestamp === "number" ? pair.lastPacketReceivedTimestamp : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True once a packet arrives on the transport's path within `ms` (media, RTCP, feedback). */
+async function receivesWithin(transport: Transport, ms: number): Promise<boolean> {
+  const first = await lastReceived(transport);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !transport.closed) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await lastReceived(transport);
+    if (now !== null && (first === null || now > first)) return true;
+  }
+  return false;
+}
 
 type Deferred<T> = { promise: Promise<T>; resolve: (v: T) => void };
 function deferred<T>(): Deferred<T> {
@@ -186,16 +217,17 @@ export class MediaTransports {
     return true;
   }
 
-  private async restart(w: Watched): Promise<void> {
+  /** `force`: even if the browser says "connected" (its path is known to be dead). */
+  private async restart(w: Watched, force = false): Promise<void> {
     const { transport } = w;
-    if (transport.closed || transport.connectionState === "connected") return;
+    if (transport.closed || (!force && transport.connectionState === "connected")) return;
     if (!this.hooks.canSignal()) {
       w.needsRestart = true; // done by restartWhereNeeded() once signaling is back
       return;
     }
     const wait = w.lastRestartAt + MIN_RESTART_SPACING_MS - Date.now();
     if (wait > 0) {
-      w.disconnectedTimer = setTimeout(() => void this.restart(w), wait);
+      w.disconnectedTimer = setTimeout(() => void this.restart(w, force), wait);
       return;
     }
     w.lastRestartAt = Date.now();
@@ -204,6 +236,7 @@ export class MediaTransports {
       const { iceParameters } = await this.signal("restartIce", { transportId: transport.id });
       if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as IceParameters });
       this.hooks.mark(`iceRestart:${transport.direction}`);
+      countRecovery("iceRestarts");
     } catch (err) {
       console.warn(`[room] ICE restart (${transport.direction}) failed`, err);
       w.needsRestart = true;
@@ -211,17 +244,26 @@ export class MediaTransports {
   }
 
   /**
-   * After signaling came back: restart ICE of every transport that is not connected (or
-   * every one, when the network changed under us and the old path is certainly dead).
+   * After signaling came back: restart ICE where the path is not known to work. `all`: the
+   * client's address changed (the server saw the new socket come from elsewhere), so every
+   * path is dead even if the browser still says "connected". Otherwise a transport that is
+   * not connected restarts at once, and a "connected" one only if nothing at all arrives
+   * on it for a second (e.g. behind the same NAT on a new local network).
    */
-  restartWhereNeeded({ all = false }: { all?: boolean } = {}): void {
-    for (const w of this.watched.values()) {
-      if (w.transport.closed) continue;
-      if (all || w.needsRestart || w.transport.connectionState !== "connected") {
+  async restartWhereNeeded({ all = false }: { all?: boolean } = {}): Promise<void> {
+    await Promise.all(
+      [...this.watched.values()].map(async (w) => {
+        if (w.transport.closed) return;
+        const stale =
+          all ||
+          w.needsRestart ||
+          w.transport.connectionState !== "connected" ||
+          !(await receivesWithin(w.transport, RECEIVE_PROBE_MS));
+        if (!stale || w.transport.closed) return;
         w.lastRestartAt = 0;
-        void this.restart(w);
-      }
-    }
+        await this.restart(w, true);
+      }),
+    );
   }
 
   /**

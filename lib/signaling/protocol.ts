@@ -48,10 +48,14 @@ export const LEAVING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 /** After these the client stops reconnecting on its own. */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.replaced, CLOSE_CODES.superseded]);
 
-/** Client-side ping period (`ping` request); the server treats a pinging socket silent for
- * LIVENESS_TIMEOUT_MS as dead. Both sides detect a dead link within about two seconds. */
-export const PING_INTERVAL_MS = 700;
-export const CLIENT_LIVENESS_TIMEOUT_MS = 2_000;
+/**
+ * Liveness: the client sends a `ping` every PING_INTERVAL_MS and gives up on a socket that
+ * brought no frame for CLIENT_LIVENESS_TIMEOUT_MS (a dead network never closes a TCP socket
+ * by itself). The server drops a pinging socket silent for SERVER_LIVENESS_TIMEOUT_MS, a bit
+ * later, so a resume usually arrives before the server has even noticed.
+ */
+export const PING_INTERVAL_MS = 500;
+export const CLIENT_LIVENESS_TIMEOUT_MS = 1_500;
 export const SERVER_LIVENESS_TIMEOUT_MS = 3_500;
 
 // ---- building blocks -------------------------------------------------------------------
@@ -219,6 +223,12 @@ export const requestSchemas = {
     temporalLayer: z.number().int().min(0).max(3).optional(),
   }),
   restartIce: z.object({ transportId: objectId }),
+  /**
+   * Ingest (bot) tokens only, after join: a PlainTransport that an RTP source (ffmpeg) sends
+   * one kind of media to (comedia: the server learns the source's address from its first
+   * packet). `produce` then takes its id as transportId. FORBIDDEN for everyone else.
+   */
+  createPlainTransport: z.object({ kind: mediaKindSchema }),
   leave: z.object({}).optional(),
   /** Liveness probe, answered at once (outside the request queue). */
   ping: z.object({}).optional(),
@@ -269,6 +279,13 @@ export const responseSchemas = {
   resumeConsumer: empty,
   setConsumerPreferredLayers: empty,
   restartIce: z.object({ iceParameters }),
+  createPlainTransport: z.object({
+    id: objectId,
+    /** Where to send RTP (and RTCP: rtcpPort, not multiplexed). */
+    ip: z.string(),
+    port: z.number().int().min(1).max(65535),
+    rtcpPort: z.number().int().min(1).max(65535),
+  }),
   leave: empty,
   ping: empty,
   resume: z.object({
@@ -283,6 +300,11 @@ export const responseSchemas = {
     /** This peer's transports still alive on the server (gone after a media worker died). */
     transports: z.array(z.object({ id: objectId, direction: transportDirectionSchema })),
     reconnectGraceMs: z.number().int().positive(),
+    /**
+     * The new socket comes from another address than the previous one: the client's network
+     * changed, so its media paths are dead too — restart ICE on every transport.
+     */
+    addressChanged: z.boolean(),
     /** The room's last chat messages (some may have been missed while the socket was down). */
     chat: z.array(chatMessageSchema).max(CHAT_HISTORY_LIMIT).default([]),
   }),

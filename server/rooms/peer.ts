@@ -22,6 +22,7 @@ export interface PeerSink {
 }
 
 export type TransportAppData = { peerId: string; direction: TransportDirection };
+export type PlainTransportAppData = { peerId: string; kind: ms.MediaKind };
 export type ProducerAppData = { peerId: string; source: MediaSource };
 export type ConsumerAppData = { peerId: string; producerPeerId: string; source: MediaSource };
 
@@ -46,11 +47,15 @@ export class Peer implements ObservedPeer {
   disconnectedAt: Date | null = null;
   closed = false;
   rtpCapabilities: ms.RtpCapabilities | null = null;
+  /** Client address of the socket bound last (a resume from another one = a network change). */
+  address = "";
   /** Removes the peer when its grace period ends (set while disconnected). */
   graceTimer: NodeJS.Timeout | null = null;
   readonly fanout = new TokenBucket(FANOUT_PER_SECOND, FANOUT_BURST);
 
   readonly transports = new Map<string, ms.WebRtcTransport<TransportAppData>>();
+  /** An ingest bot's PlainTransports (server/rooms/ingest.ts); empty for everyone else. */
+  readonly plainTransports = new Map<string, ms.PlainTransport<PlainTransportAppData>>();
   readonly producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, ms.Consumer<ConsumerAppData>>();
   /** Producer ids this peer consumes or is creating a consumer for (no duplicates). */
@@ -151,7 +156,7 @@ export class Peer implements ObservedPeer {
 
   /** Forgets every mediasoup object (their router is gone); the peer itself stays. */
   resetMedia(): void {
-    for (const t of this.transports.values()) {
+    for (const t of [...this.transports.values(), ...this.plainTransports.values()]) {
       try {
         t.close();
       } catch {
@@ -159,6 +164,7 @@ export class Peer implements ObservedPeer {
       }
     }
     this.transports.clear();
+    this.plainTransports.clear();
     this.producers.clear();
     this.consumers.clear();
     this.consumedProducerIds.clear();

@@ -6,6 +6,7 @@ import type { NotificationData, ParsedRequestData, ResponseData } from "../../li
 import type { Logger } from "../logger";
 import { fail, RequestError } from "./errors";
 import type { ConsumerAppData, Peer, ProducerAppData, TransportAppData } from "./peer";
+import { ingestTransportFor } from "./ingest";
 import type { RoomRouter } from "./room-router";
 
 export const MAX_PRODUCERS_PER_PEER = 4;
@@ -61,6 +62,9 @@ export class RoomMedia {
       peer.transports.delete(transport.id);
       peer.brokenTransports.delete(transport.id);
     });
+    // A new path (the client's address changed, or its ICE restarted): whatever was in
+    // flight is lost, so ask for key frames now instead of waiting for the browsers' PLIs.
+    transport.on("iceselectedtuplechange", () => this.requestKeyFrames(peer, direction));
     transport.on("icestatechange", (state) => {
       if (state === "disconnected" || state === "closed") peer.brokenTransports.add(transport.id);
       else if (state === "connected" || state === "completed") peer.brokenTransports.delete(transport.id);
@@ -99,10 +103,9 @@ export class RoomMedia {
 
   async produce(peer: Peer, data: ParsedRequestData<"produce">): Promise<ms.Producer<ProducerAppData>> {
     if (!peer.joined) fail("NOT_JOINED", "produce needs join first");
-    const transport = this.ownTransport(peer, data.transportId);
-    if (transport.appData.direction !== "send") {
-      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
-    }
+    // an ingest bot's PlainTransport (server/rooms/ingest.ts), else the WebRTC send transport
+    const transport: ms.Transport =
+      ingestTransportFor(peer, data.transportId, data.kind) ?? this.sendTransportOf(peer, data.transportId);
     if (!SOURCE_KINDS[data.source].includes(data.kind)) {
       fail("BAD_REQUEST", `source "${data.source}" cannot carry ${data.kind}`);
     }
@@ -267,15 +270,43 @@ export class RoomMedia {
     consumerPeer.notify("newConsumer", this.consumerInfo(consumer));
   }
 
+  /**
+   * Key frames for what `peer` receives (`recv`), or for everyone receiving `peer`'s video
+   * (`send`) — after its path changed or its connection came back, so pictures return at
+   * once rather than after the decoders give up on the gap.
+   */
+  requestKeyFrames(peer: Peer, direction: "send" | "recv" | "both" = "both"): void {
+    const ask = (c: ms.Consumer) => {
+      if (c.kind === "video" && !c.closed && !c.paused) c.requestKeyFrame().catch(() => undefined);
+    };
+    if (direction !== "send") for (const c of peer.consumers.values()) ask(c);
+    if (direction !== "recv") {
+      for (const other of this.room.peers.values()) {
+        if (other === peer) continue;
+        for (const c of other.consumers.values()) if (c.appData.producerPeerId === peer.id) ask(c);
+      }
+    }
+  }
+
   // ---- ownership checks -------------------------------------------------------------------
 
   ownTransport(peer: Peer, id: string): ms.WebRtcTransport<TransportAppData> {
     const t = peer.transports.get(id);
     if (t) return t;
     for (const other of this.room.peers.values()) {
-      if (other.transports.has(id)) fail("FORBIDDEN", "that transport belongs to another participant");
+      if (other.transports.has(id) || other.plainTransports.has(id)) {
+        fail("FORBIDDEN", "that transport belongs to another participant");
+      }
     }
     return fail("NOT_FOUND", `no transport "${id}"`);
+  }
+
+  private sendTransportOf(peer: Peer, id: string): ms.WebRtcTransport<TransportAppData> {
+    const transport = this.ownTransport(peer, id);
+    if (transport.appData.direction !== "send") {
+      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
+    }
+    return transport;
   }
 
   ownProducer(peer: Peer, id: string): ms.Producer<ProducerAppData> {

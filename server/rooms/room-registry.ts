@@ -2,6 +2,7 @@
 // they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { ChatArchive } from "./room-chat";
 import type { RoomObserver } from "./room-observer";
@@ -33,6 +34,7 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      ingest?: IngestOptions;
       chatArchive?: ChatArchive;
     },
   ) {}
@@ -57,6 +59,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        ingest: this.options.ingest,
         chatArchive: this.options.chatArchive,
       });
       this.rooms.set(roomId, room);

@@ -81,23 +81,39 @@ export class RoomRouter extends EventEmitter<RoomRouterEvents> {
     });
   }
 
+  /**
+   * Retries: when every worker is killed at once, the first live-looking worker may be the
+   * next one to die (its death is reported a few ms later), so a failed creation just waits
+   * for the pool's replacements.
+   */
   private async move(): Promise<void> {
     const started = Date.now();
-    try {
-      const entry = await this.pool.waitForWorker();
-      const router = await entry.worker.createRouter({ mediaCodecs, appData: { roomId: this.roomId } });
-      if (this.closed) {
-        router.close();
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < MOVE_ATTEMPTS && !this.closed; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
+      try {
+        const entry = await this.pool.waitForWorker();
+        const router = await entry.worker.createRouter({ mediaCodecs, appData: { roomId: this.roomId } });
+        if (this.closed) {
+          router.close();
+          return;
+        }
+        this.entry = entry;
+        this.router = router;
+        this.watch(router);
+        this.log.info({ worker: entry.index, ms: Date.now() - started, attempt }, "room moved to another media worker");
+        this.emit("moved", "media server restarted");
         return;
+      } catch (err) {
+        lastError = err;
+        this.log.warn({ err: (err as Error).message, attempt }, "moving the room failed; retrying");
       }
-      this.entry = entry;
-      this.router = router;
-      this.watch(router);
-      this.log.info({ worker: entry.index, ms: Date.now() - started }, "room moved to another media worker");
-      this.emit("moved", "media server restarted");
-    } catch (err) {
-      this.log.error({ err }, "cannot move the room to a live media worker");
-      this.emit("lost", err as Error);
     }
+    if (this.closed) return;
+    this.log.error({ err: lastError }, "cannot move the room to a live media worker");
+    this.emit("lost", lastError as Error);
   }
 }
+
+/** About 30 s of tries in all (the pool replaces a dead worker in well under a second). */
+const MOVE_ATTEMPTS = 25;

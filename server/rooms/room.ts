@@ -14,6 +14,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import type { Peer, PeerSink } from "./peer";
+import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
 import { RoomChat, type ChatArchive } from "./room-chat";
 import { RoomMedia } from "./room-media";
 import { notifyObserver, type RoomObserver } from "./room-observer";
@@ -38,6 +39,8 @@ export type RoomOptions = {
   logger: Logger;
   qualityIntervalMs?: number;
   reconnectGraceMs?: number;
+  /** Where ingest PlainTransports listen (default loopback). */
+  ingest?: IngestOptions;
   /** Where chat messages are kept beyond the room's memory (meeting history). */
   chatArchive?: ChatArchive;
 };
@@ -51,6 +54,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
   readonly router: RoomRouter;
   readonly media: RoomMedia;
+  readonly ingest: RoomIngest;
   readonly chat: RoomChat;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
@@ -76,6 +80,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.router = router;
     this.log = log;
     this.media = new RoomMedia(this);
+    this.ingest = new RoomIngest(() => this.router.ready(), options.ingest);
     this.chat = new RoomChat({ roomId: options.roomId, archive: options.chatArchive });
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
@@ -141,7 +146,12 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Binds `sink` (a new socket) to a joined peer and returns what its client must catch up on. */
-  resumePeer(peerId: string, secret: string, sink: PeerSink): { peer: Peer; snapshot: ResponseData<"resume"> } {
+  resumePeer(
+    peerId: string,
+    secret: string,
+    sink: PeerSink,
+    address = "",
+  ): { peer: Peer; snapshot: ResponseData<"resume"> } {
     if (this.closed) fail("RESUME_FAILED", "the room was closed; join again");
     const peer = this.peers.get(peerId);
     if (!peer || !peer.joined || peer.closed) fail("RESUME_FAILED", "this participant is no longer in the room; join again");
@@ -149,9 +159,13 @@ export class Room extends EventEmitter<RoomEvents> {
     const p = peer!;
     const previous = p.sink;
     const wasReconnecting = !p.connected;
+    const addressChanged = !!p.address && !!address && p.address !== address;
+    if (address) p.address = address;
     p.attach(sink);
     // The old socket may not have noticed yet that its network is gone.
     if (previous && previous !== sink) previous.close(CLOSE_CODES.superseded, "resumed on a newer connection");
+    // the gap left decoders waiting on both sides of this peer
+    this.media.requestKeyFrames(p);
     if (wasReconnecting) {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
@@ -167,6 +181,7 @@ export class Room extends EventEmitter<RoomEvents> {
         producers: p.info().producers,
         transports: [...p.transports.values()].map((t) => ({ id: t.id, direction: t.appData.direction })),
         reconnectGraceMs: this.reconnectGraceMs,
+        addressChanged,
         chat: this.chat.history(),
       },
     };
@@ -274,6 +289,8 @@ export class Room extends EventEmitter<RoomEvents> {
         return respond({});
       case "restartIce":
         return respond(await media.restartIce(peer, request.data.transportId));
+      case "createPlainTransport":
+        return respond(await this.ingest.createPlainTransport(peer, request.data));
       case "leave":
         respond({});
         this.removePeer(peer);
@@ -314,7 +331,7 @@ export class Room extends EventEmitter<RoomEvents> {
       previous.sink?.close(CLOSE_CODES.replaced, "you joined this meeting from another window");
       this.removePeer(previous);
     }
-    peer.displayName = data.displayName;
+    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
     peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
     peer.joined = true;
     peer.joinedAt = new Date();

@@ -263,7 +263,7 @@ export class SignalingConnection {
     if (this.peer) fail("BAD_REQUEST", "resume must be the first request on a new connection");
     const room = this.registry.get(data.roomId);
     if (!room || room.closed) fail("RESUME_FAILED", "this meeting's room is not running here any more; join again");
-    const { peer, snapshot } = room!.resumePeer(data.peerId, data.secret, this.sink);
+    const { peer, snapshot } = room!.resumePeer(data.peerId, data.secret, this.sink, this.remoteAddress);
     if (this.closed) {
       room!.suspendPeer(peer); // lost this socket too while resuming
       return;
@@ -295,6 +295,7 @@ export class SignalingConnection {
       isHost: claims.host,
       ...(claims.uid !== undefined ? { userId: claims.uid } : {}),
       ...(claims.mid !== undefined ? { meetingId: claims.mid } : {}),
+      ...(claims.ingest ? { isIngest: true } : {}),
     };
 
     if (this.room && !this.room.closed && this.peer && this.room.peers.get(this.peer.id) === this.peer) {
@@ -327,6 +328,7 @@ export class SignalingConnection {
       this.room.removePeer(this.peer);
     }
     const peer = new Peer(this.sink, identity, claims.name.trim().slice(0, 64) || "Guest");
+    peer.address = this.remoteAddress;
     room!.bind(peer);
     this.room = room;
     this.peer = peer;
