@@ -29,7 +29,7 @@ test.describe("room tools", () => {
     await bob?.ctx.close().catch(() => {});
   });
 
-  test("shortcuts toggle mic, camera and chat; nothing fires while typing; ? lists them; Shift+L leaves", async () => {
+  test("shortcuts toggle mic, camera, chat, hand and participants; nothing fires while typing; ? lists them; Shift+L leaves", async () => {
     const { page } = ada;
     const mic = page.getByTestId("toggle-mic");
     const cam = page.getByTestId("toggle-camera");
@@ -82,6 +82,22 @@ test.describe("room tools", () => {
     // screen share by key, and off again
     await pressAndSee("s", screen, "true");
     await pressAndSee("s", screen, "false");
+
+    // hand and participants list by key; the list and the chat share the side-panel area
+    await pressAndSee("h", page.getByTestId("raise-hand"), "true");
+    const people = page.getByTestId("participants-open");
+    await page.keyboard.press("p");
+    await expect(people).toHaveAttribute("aria-expanded", "true");
+    await expect(page.locator('[data-testid="participant-row"][data-peer-name="Ada"]')).toHaveAttribute("data-hand", "up");
+    await page.keyboard.press("c");
+    await expect(page.getByTestId("chat-input")).toBeFocused();
+    await expect(page.getByTestId("participants-panel")).toBeVisible();
+    await page.getByTestId("chat-input").press("Escape");
+    await expect(page.getByTestId("chat-open")).toHaveAttribute("aria-expanded", "false");
+    await page.keyboard.press("p");
+    await expect(people).toHaveAttribute("aria-expanded", "false");
+    await expect(page.getByTestId("participants-panel")).toHaveCount(0);
+    await pressAndSee("h", page.getByTestId("raise-hand"), "false");
   });
 
   test("the diagnostics panel shows this join's set-up metrics and live per-stream figures, copyable as JSON", async () => {

@@ -1,19 +1,22 @@
 // A remote participant who publishes no camera (audio-only or view-only).
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import type { Participant, RemoteMedia } from "@/lib/client/room-session";
 import { QualityIndicator } from "./QualityIndicator";
-import { Avatar, TileFrame } from "./Tile";
+import { Avatar, roleLabel, TileFrame } from "./Tile";
 
 export function AvatarTile({
   participant,
   mic,
   quality,
   compact,
+  badges,
 }: {
   participant: Participant;
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  badges?: ReactNode;
 }) {
   return (
     <TileFrame
@@ -22,8 +25,9 @@ export function AvatarTile({
       data-peer-name={participant.displayName}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
       reconnecting={participant.reconnecting}
-      label={participant.isHost ? `${participant.displayName} (host)` : participant.displayName}
+      label={roleLabel(participant)}
       micMuted={!mic || mic.paused}
+      topLeft={badges}
       topRight={<QualityIndicator quality={quality} />}
     >
       <Avatar name={participant.displayName} small={compact} />

@@ -37,7 +37,7 @@ export function ChatPanel({ session, chat, onClose }: { session: RoomSession; ch
     if (sending || !text.trim()) return;
     setSending(true);
     stickToBottom.current = true;
-    const ok = await session.sendChat(text);
+    const ok = await session.chat.send(text);
     if (ok) setText("");
     setSending(false);
   };

@@ -11,15 +11,14 @@ import { RemoteAudioList } from "./RemoteAudio";
 import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
+import { useModerationUi } from "./useModerationUi";
 import { useRoomPanels } from "./useRoomPanels";
 import { useShortcuts } from "./useShortcuts";
 import { VideoTile } from "./VideoTile";
 
-/** Shortcut keys whose features are not in the room yet (raise hand, participants list). */
-const NOT_YET: string[] = ["toggleHand", "toggleParticipants"];
-
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
+  const moderation = useModerationUi(session, state);
   const { local, quality } = state;
   const compact = grouped.length >= 6;
   const withScreens = grouped.some((g) => g.screen) || !!local.screenStream;
@@ -33,6 +32,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
       micOn={local.micOn}
       quality={state.selfId ? quality[state.selfId] : undefined}
       compact={compact || withScreens}
+      badges={moderation.badgesFor(state.selfId, state.displayName)}
     />,
     ...grouped.map(({ participant, camera, mic }) =>
       camera ? (
@@ -43,6 +43,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ) : (
         <AvatarTile
@@ -51,6 +52,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ),
     ),
@@ -75,20 +77,21 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   ];
 
   const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
-  const panels = useRoomPanels(session, state, { unavailableShortcuts: NOT_YET });
+  // one side-panel area: the participants list and chat may stay open side by side
+  const panels = useRoomPanels(session, state, { participants: moderation.panel, participantsToggle: moderation.panelToggle });
   useShortcuts({
     toggleMic: () => void session.toggleMic(),
     toggleCamera: () => void session.toggleCamera(),
     toggleScreen: canShareScreen ? () => void session.toggleScreen() : undefined,
-    toggleHand: undefined, // raise hand: wire here when it exists
-    toggleParticipants: undefined, // participants panel: wire here when it exists
+    toggleHand: moderation.toggleHand,
+    toggleParticipants: moderation.toggleParticipants,
     toggleChat: panels.toggleChat,
     leave: () => void session.leave(),
     showHelp: panels.showHelp,
   });
 
   return (
-    <div className="flex h-dvh flex-col">
+    <div className="relative flex h-dvh flex-col">
       <header className="flex items-center justify-between gap-3 border-b border-white/10 px-4 py-2">
         <h1 className="truncate text-base font-medium">
           <span className="sr-only">Meeting </span>
@@ -103,6 +106,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         </main>
         {panels.panels}
       </div>
+      {moderation.overlay}
       {local.speakingWhileMuted && <MutedHint onUnmute={() => void session.setMic(true)} />}
       {state.notice && (
         <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
@@ -128,7 +132,10 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           onToggleCamera={() => void session.toggleCamera()}
           onToggleScreen={() => void session.toggleScreen()}
           onLeave={() => void session.leave()}
-        />
+          beforeLeave={moderation.controls}
+        >
+          {moderation.endControl}
+        </ControlsBar>
         <div role="group" aria-label="Panels" className="flex flex-1 items-center justify-end gap-2 pb-2 md:pb-0">
           {panels.toggles}
         </div>

@@ -1,5 +1,6 @@
 "use client";
 // My own camera, mirrored like a mirror (others see it unmirrored).
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import { MediaVideo } from "./MediaVideo";
 import { QualityIndicator } from "./QualityIndicator";
@@ -12,9 +13,10 @@ export interface SelfTileProps {
   micOn: boolean;
   quality?: PeerQuality;
   compact?: boolean;
+  badges?: ReactNode;
 }
 
-export function SelfTile({ name, stream, cameraOn, micOn, quality, compact }: SelfTileProps) {
+export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, badges }: SelfTileProps) {
   const showVideo = cameraOn && !!stream;
   return (
     <TileFrame
@@ -22,6 +24,7 @@ export function SelfTile({ name, stream, cameraOn, micOn, quality, compact }: Se
       data-muted={showVideo ? "false" : "true"}
       label={`${name || "You"} (you)`}
       micMuted={!micOn}
+      topLeft={badges}
       topRight={<QualityIndicator quality={quality} />}
     >
       <MediaVideo data-testid="local-video" stream={stream} mirrored hidden={!showVideo} />

@@ -1,11 +1,12 @@
 "use client";
 // A remote participant's camera. The <video> stays mounted while the camera is off so the
 // stream resumes without a re-render race.
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import type { Participant, RemoteMedia } from "@/lib/client/room-session";
 import { MediaVideo } from "./MediaVideo";
 import { QualityIndicator } from "./QualityIndicator";
-import { Avatar, TileFrame } from "./Tile";
+import { Avatar, roleLabel, TileFrame } from "./Tile";
 import { CameraOffIcon } from "./icons";
 
 export interface VideoTileProps {
@@ -14,9 +15,10 @@ export interface VideoTileProps {
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  badges?: ReactNode;
 }
 
-export function VideoTile({ participant, camera, mic, quality, compact }: VideoTileProps) {
+export function VideoTile({ participant, camera, mic, quality, compact, badges }: VideoTileProps) {
   const name = participant.displayName;
   return (
     <TileFrame
@@ -28,8 +30,9 @@ export function VideoTile({ participant, camera, mic, quality, compact }: VideoT
       data-muted={camera.paused ? "true" : "false"}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
       reconnecting={participant.reconnecting}
-      label={participant.isHost ? `${name} (host)` : name}
+      label={roleLabel(participant)}
       micMuted={!mic || mic.paused}
+      topLeft={badges}
       topRight={
         <>
           {camera.paused && (

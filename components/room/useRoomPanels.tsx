@@ -1,8 +1,9 @@
 "use client";
 // Which side panels of the room are open, their toggle buttons and the shortcuts dialog.
-// Chat (and the participants list) can stay open side by side; settings and diagnostics
+// The participants list and chat can stay open side by side; settings and diagnostics
 // share one slot (opening one closes the other). Chat's open state is in the session (the
-// unread count depends on it); the rest is plain UI state.
+// unread count depends on it), the participants list's in useModerationUi (passed in here
+// so every panel lives in the one side-panel area); the rest is plain UI state.
 import { useCallback, useState, type ReactNode } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { CHAT_PANEL_ID, ChatPanel } from "./ChatPanel";
@@ -26,16 +27,25 @@ export interface RoomPanels {
   showHelp: () => void;
 }
 
-export function useRoomPanels(session: RoomSession, state: RoomState, opts: { unavailableShortcuts?: string[] } = {}): RoomPanels {
+export interface RoomPanelsOptions {
+  /** The participants panel when open, and its toggle (from useModerationUi). */
+  participants?: ReactNode;
+  participantsToggle?: ReactNode;
+  /** Shortcuts listed as not available in this room. */
+  unavailableShortcuts?: string[];
+}
+
+export function useRoomPanels(session: RoomSession, state: RoomState, opts: RoomPanelsOptions = {}): RoomPanels {
   const [tool, setTool] = useState<Tool>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const chat = state.chat;
   const toggleTool = (t: Exclude<Tool, null>) => setTool((cur) => (cur === t ? null : t));
-  const toggleChat = useCallback(() => session.toggleChat(), [session]);
+  const toggleChat = useCallback(() => session.chat.toggle(), [session]);
   const showHelp = useCallback(() => setHelpOpen(true), []);
 
   const toggles = (
     <>
+      {opts.participantsToggle}
       <PanelToggle
         testId="chat-open"
         label="Chat"
@@ -77,7 +87,8 @@ export function useRoomPanels(session: RoomSession, state: RoomState, opts: { un
 
   const panels = (
     <SidePanelArea>
-      {chat.open && <ChatPanel session={session} chat={chat} onClose={() => session.setChatOpen(false)} />}
+      {opts.participants}
+      {chat.open && <ChatPanel session={session} chat={chat} onClose={() => session.chat.setOpen(false)} />}
       {tool === "settings" && (
         <SettingsPanel session={session} state={state} onClose={() => setTool(null)} onShowShortcuts={showHelp} />
       )}

@@ -11,6 +11,7 @@ export class ChatController {
   constructor(
     private readonly signal: Signal,
     private readonly dispatch: (action: RoomAction) => void,
+    private readonly isOpen: () => boolean,
   ) {}
 
   /** Sends `text`; resolves true once the server accepted it (the input can be cleared). */
@@ -42,6 +43,10 @@ export class ChatController {
 
   setOpen(open: boolean): void {
     this.dispatch({ type: "chatOpen", open });
+  }
+
+  toggle(): void {
+    this.setOpen(!this.isOpen());
   }
 
   private fail(error: string): void {

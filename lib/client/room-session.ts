@@ -9,6 +9,8 @@
 //   chat.ts                    the room chat (state in chat-state.ts)
 //   diagnostics.ts             setup timings and live per-stream figures (support panel)
 //   room-state.ts              the state and its pure reducer
+//   moderation.ts              hands, reactions, host controls (moderation-state.ts: their state)
+//   lobby.ts                   waiting to get in; final closes (removed, ended, denied)
 //
 // Join latency is the design driver of the first join: everything that does not need the
 // user's click happens while the pre-join screen is shown (socket, token, router caps,
@@ -19,24 +21,22 @@
 // no longer knows it, *rejoins* as the same participant and publishes again.
 import { Device } from "mediasoup-client";
 import type { RtpCapabilities } from "mediasoup-client/types";
-import {
-  CLOSE_CODES,
-  FINAL_CLOSE_CODES,
-  type Method,
-  type RequestData,
-  type ResponseData,
-} from "@/lib/signaling/protocol";
+import { CLOSE_CODES, type Joined, type Method, type RequestData, type ResponseData } from "@/lib/signaling/protocol";
 import { ChatController } from "./chat";
 import type { DeviceKind } from "./devices";
 import { collectDiagnostics, type DiagnosticsReport } from "./diagnostics";
 import { shouldPrefillName } from "./display-name";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
+import { JoinTimeline } from "./join-timeline";
 import { LocalMediaController } from "./local-media-controller";
+import { finalCloseError } from "./lobby";
+import { ModerationClient } from "./moderation";
+import { isHandRaised } from "./moderation-state";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
-import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
+import { forgetRemoval, loadRejoinTicket, rememberRemoval, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
   initialRoomState,
   roomReducer,
@@ -70,9 +70,6 @@ export interface RoomSessionOptions {
   displayName?: string;
 }
 
-/** Join timing marks (ms since the join click), also exposed as window.__meetMetrics. */
-export type JoinMetrics = Record<string, number>;
-
 /** A reconnect attempt gives up on a socket that does not open within this. */
 const RECONNECT_CONNECT_TIMEOUT_MS = 4_000;
 
@@ -93,8 +90,11 @@ export class RoomSession {
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
-  private readonly chat: ChatController;
+  /** The room chat (the UI calls its methods directly). */
+  readonly chat: ChatController;
   private readonly reconnector = new Reconnector();
+  /** Hands, reactions and host controls (the UI calls its methods directly). */
+  readonly moderation: ModerationClient;
 
   private token: JoinToken | null = null;
   private tokenPromise: Promise<JoinToken> | null = null;
@@ -102,14 +102,12 @@ export class RoomSession {
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
+  /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
+  private unreachable: string | null = null;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
-  private joinStartedAt = 0;
-  private metrics: JoinMetrics = {};
-  /** Set-up timings (ms since the warm-up started: socket, ICE, DTLS… before the click too). */
-  private warmupStartedAt = 0;
-  private setupMarks: JoinMetrics = {};
+  private readonly timeline = new JoinTimeline();
   /** The person typed in the name field: nothing may overwrite it any more. */
   private nameEdited = false;
   private joinedOnce = false;
@@ -137,7 +135,21 @@ export class RoomSession {
       inCall: () => this.state.phase === "joined",
       destroyed: () => this.destroyed,
     });
-    this.chat = new ChatController(this.signal, (a) => this.dispatch(a));
+    this.chat = new ChatController(this.signal, (a) => this.dispatch(a), () => this.state.chat.open);
+    this.moderation = new ModerationClient({
+      signal: this.signal,
+      dispatch: (a) => this.dispatch(a),
+      selfId: () => this.state.selfId,
+      role: () => this.state.moderation.role,
+      handRaised: () => isHandRaised(this.state.moderation, this.state.selfId),
+      notice: (message) => this.patch({ notice: message }),
+      turnOff: (source) =>
+        source === "screen"
+          ? this.localMedia.stopScreen()
+          : source === "mic"
+            ? this.localMedia.setMic(false)
+            : this.localMedia.setCamera(false),
+    });
     if (typeof window !== "undefined") {
       window.addEventListener("offline", this.onNetworkEvent);
     }
@@ -211,8 +223,7 @@ export class RoomSession {
   private async doWarmUp(): Promise<void> {
     this.closeConnection();
     this.patch({ warmup: "connecting" });
-    this.warmupStartedAt = performance.now();
-    this.setupMarks = {};
+    this.timeline.warmupStarted();
     // Device detection + load run alongside the network round trips.
     const devicePromise = this.device ? Promise.resolve(this.device) : Device.factory();
     devicePromise.catch(() => {});
@@ -301,9 +312,11 @@ export class RoomSession {
         displayName: this.state.displayName.trim() || undefined,
         inviteToken: this.opts.inviteToken,
         rejoinTicket: this.rejoinTicket ?? undefined,
+        unreachable: this.unreachable ?? undefined,
       })
         .then((t) => {
           this.token = t;
+          this.unreachable = null;
           // Signed-in users: prefill the name the server knows, unless one was typed.
           if (this.state.phase === "prejoin" && shouldPrefillName(this.state.displayName, this.nameEdited, t)) {
             this.patch({ displayName: t.name! });
@@ -341,6 +354,9 @@ export class RoomSession {
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
     client.on("chatMessage", (m) => current() && this.chat.received(m));
+    this.moderation.wire(client, current);
+    client.on("admitted", (joined) => current() && void this.onAdmitted(client, joined));
+    client.on("waitingChanged", (waiting) => current() && this.dispatch({ type: "waiting", waiting }));
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
@@ -360,9 +376,7 @@ export class RoomSession {
   async join(displayName: string, opts: { camera?: boolean; mic?: boolean } = {}): Promise<void> {
     if (this.state.phase === "joining" || this.state.phase === "joined" || this.destroyed) return;
     const name = displayName.trim();
-    this.joinStartedAt = performance.now();
-    this.metrics = {};
-    exposeMetrics(this.metrics);
+    this.timeline.joinStarted();
     this.mark("joinClick");
     this.patch({ phase: "joining", error: null, displayName: name });
     this.releaseNameWaiter();
@@ -378,19 +392,11 @@ export class RoomSession {
         throw new SignalingRequestError("DISCONNECTED", "connection lost while joining", "join");
       }
       const res = await this.sendJoin(client, name);
-      if (!res) return;
-      // Receiving is already set up (recv transport exists, newConsumer is handled as it
-      // arrives); now publish the preview tracks.
-      await this.transports!.create();
-      // On a 2-core machine our encoder start-up competes with decoding the first remote
-      // frames, so let the consumers the server is about to announce get set up first.
-      const expected = res.peers.reduce((n, p) => n + p.producers.length, 0);
-      await this.subscriber!.waitFor(expected, 300, this.subscribe);
-      if (client !== this.client) return;
-      this.mark("publish");
-      this.localMedia.publishAll();
+      // waiting: media starts when the `admitted` notification comes
+      if (!res || res.status === "waiting") return;
+      await this.startMedia(client, res);
     } catch (err) {
-      if (this.destroyed) return;
+      if (this.destroyed || this.state.phase === "disconnected") return;
       console.warn("[room] join failed", err);
       // The socket may be in an unknown state: warm up again on the next attempt.
       this.warmupPromise = null;
@@ -399,8 +405,35 @@ export class RoomSession {
     }
   }
 
-  /** `join` on `client`; on success the state says joined and the socket pings. */
-  private async sendJoin(client: SignalingClient, name: string): Promise<ResponseData<"join"> | null> {
+  /** In the room: publish the preview tracks (receiving is already set up). */
+  private async startMedia(client: SignalingClient, joined: Joined): Promise<void> {
+    await this.transports!.create();
+    // On a 2-core machine our encoder start-up competes with decoding the first remote
+    // frames, so let the consumers the server is about to announce get set up first.
+    const expected = joined.peers.reduce((n, p) => n + p.producers.length, 0);
+    await this.subscriber!.waitFor(expected, 300, this.subscribe);
+    if (client !== this.client) return;
+    this.mark("publish");
+    this.localMedia.publishAll();
+  }
+
+  /** A host let me in (or the host arrived): enter as if the join had just succeeded. */
+  private async onAdmitted(client: SignalingClient, joined: Joined): Promise<void> {
+    if (this.state.phase !== "waiting" || client !== this.client) return;
+    this.enterCall(client, joined);
+    try {
+      await this.startMedia(client, joined);
+    } catch (err) {
+      console.warn("[room] setting media up after admission failed; reconnecting", err);
+      this.client?.declareDead("media set-up failed");
+    }
+  }
+
+  /**
+   * `join` on `client`. Joined: the state says so and the socket pings. Waiting (lobby, no
+   * host yet): the waiting screen shows, the socket pings, `admitted` follows later.
+   */
+  private async sendJoin(client: SignalingClient, name: string, rejoin = false): Promise<ResponseData<"join"> | null> {
     const token = await this.freshToken();
     this.mark("joinSent");
     const res = await client.request("join", {
@@ -408,18 +441,37 @@ export class RoomSession {
       token: token.token,
       displayName: name,
       rtpCapabilities: this.device!.rtpCapabilities,
+      ...(rejoin ? { rejoin } : {}),
     });
     if (client !== this.client) return null;
     this.mark("joinReply");
     this.mark("joinReplyArrived", client.frameTimeStamp);
-    this.identity = { peerId: res.peerId, resumeSecret: res.resumeSecret };
-    this.rejoinTicket = res.rejoinTicket;
-    saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
-    this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
-    this.chat.synced(res.chat, this.joinedOnce);
+    if (res.status === "waiting") {
+      this.dispatch({ type: "roomCleared" });
+      this.dispatch({ type: "waiting", waiting: { reason: res.reason, startsAt: res.startsAt } });
+      client.startLiveness();
+      return res;
+    }
+    this.enterCall(client, res);
+    return res;
+  }
+
+  private enterCall(client: SignalingClient, joined: Joined): void {
+    this.identity = { peerId: joined.peerId, resumeSecret: joined.resumeSecret };
+    this.rejoinTicket = joined.rejoinTicket;
+    saveRejoinTicket(this.opts.roomId, joined.rejoinTicket);
+    forgetRemoval(this.opts.roomId);
+    this.dispatch({
+      type: "joined",
+      selfId: joined.peerId,
+      isHost: joined.isHost,
+      role: joined.role,
+      peers: joined.peers,
+      control: joined.control,
+    });
+    this.chat.synced(joined.chat, this.joinedOnce);
     this.joinedOnce = true;
     client.startLiveness();
-    return res;
   }
 
   // ---- staying in the call ------------------------------------------------------------
@@ -427,8 +479,13 @@ export class RoomSession {
   private onSocketClosed(client: SignalingClient, info: CloseInfo): void {
     if (client !== this.client || info.byClient || this.destroyed) return;
     const phase = this.state.phase;
-    if (phase === "joined") {
-      if (FINAL_CLOSE_CODES.has(info.code)) return this.endCall(replacedError());
+    // Removed, denied, replaced, meeting over: never back automatically.
+    const final = finalCloseError(info.code, info.reason);
+    if (final && (phase === "joined" || phase === "waiting" || phase === "joining" || final.kind === "meeting-ended")) {
+      if (final.kind === "removed" && this.rejoinTicket) rememberRemoval(this.opts.roomId, this.rejoinTicket);
+      return this.endCall(final);
+    }
+    if (phase === "joined" || phase === "waiting") {
       this.startReconnect(info.code);
       return;
     }
@@ -473,16 +530,31 @@ export class RoomSession {
 
   /** One reconnect attempt: a new socket, then resume, else a full rejoin on it. */
   private async recoverOnce(): Promise<AttemptResult> {
-    if (this.state.phase !== "joined") return { outcome: "fatal", error: new Error("not in the call") };
+    if (this.state.phase !== "joined" && this.state.phase !== "waiting") {
+      return { outcome: "fatal", error: new Error("not in the call") };
+    }
     const old = this.client;
     let client: SignalingClient;
+    if (!this.token) {
+      // Several nodes: the token says which node hosts the room now (another one after a
+      // node died), so fetch it before choosing where to connect.
+      try {
+        await this.freshToken();
+      } catch (error) {
+        return classifyRecoveryError(error, () => {});
+      }
+    }
     try {
       client = this.openClient();
       old?.close(CLOSE_CODES.clientReconnecting);
       await client.connect(RECONNECT_CONNECT_TIMEOUT_MS);
     } catch (error) {
-      // The room may have moved to another node: the next try asks the site again.
-      if (this.token?.signalingUrl) this.token = null;
+      // The room may have moved to another node: the next try asks the site again, saying
+      // which node it could not reach.
+      if (this.token?.signalingUrl) {
+        this.unreachable = this.token.signalingUrl;
+        this.token = null;
+      }
       return { outcome: "retry", error };
     }
     try {
@@ -517,7 +589,10 @@ export class RoomSession {
   private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
     this.dispatch({ type: "peersSynced", peers: snapshot.peers });
     this.chat.synced(snapshot.chat, true);
+    this.dispatch({ type: "control", control: snapshot.control, role: snapshot.role });
     client.startLiveness();
+    // turned off by a host while we could not hear it: match the server before reconciling
+    for (const source of snapshot.mutedByHost) await this.moderation.applyHostMute(source);
     const transports = this.transports!;
     const kept = new Set(snapshot.transports.map((t) => t.id));
     const local = transports.ids();
@@ -544,10 +619,11 @@ export class RoomSession {
     await this.loadDevice(this.device ?? (await Device.factory()), routerRtpCapabilities as RtpCapabilities);
     this.resetMedia();
     const created = this.transports!.create();
-    const res = await this.sendJoin(client, this.state.displayName);
+    const res = await this.sendJoin(client, this.state.displayName, true);
     if (!res) throw new SignalingRequestError("DISCONNECTED", "superseded", "join");
     await created;
-    this.localMedia.publishAll();
+    // back in the lobby (e.g. the server restarted and the waiting room is on): media follows admission
+    if (res.status === "joined") this.localMedia.publishAll();
   }
 
   /** New transports, producers and consumers on the same socket (media reset, lost transports). */
@@ -611,20 +687,6 @@ export class RoomSession {
     return this.localMedia.micLevel();
   }
 
-  // ---- chat ---------------------------------------------------------------------------
-
-  sendChat(text: string): Promise<boolean> {
-    return this.chat.send(text);
-  }
-
-  setChatOpen(open: boolean): void {
-    this.chat.setOpen(open);
-  }
-
-  toggleChat(): void {
-    this.chat.setOpen(!this.state.chat.open);
-  }
-
   // ---- diagnostics --------------------------------------------------------------------
 
   /** This join's set-up timings and live per-stream figures (the diagnostics panel). */
@@ -634,7 +696,7 @@ export class RoomSession {
     return collectDiagnostics({
       roomId: this.opts.roomId,
       peerId: this.state.selfId,
-      setup: { sinceWarmup: { ...this.setupMarks }, sinceJoin: { ...this.metrics } },
+      setup: this.timeline.snapshot(),
       signaling: this.client?.rttSummary() ?? {},
       transports: { send, recv },
       producers: this.publisher?.list() ?? [],
@@ -663,15 +725,14 @@ export class RoomSession {
   }
 
   private mark(name: string, at = performance.now()): void {
-    if (this.warmupStartedAt && !(name in this.setupMarks)) this.setupMarks[name] = Math.round(at - this.warmupStartedAt);
-    if (!this.joinStartedAt || name in this.metrics) return;
-    this.metrics[name] = Math.round(at - this.joinStartedAt);
+    this.timeline.mark(name, at);
   }
 
   // ---- leaving ------------------------------------------------------------------------
 
   async leave(): Promise<void> {
-    if (this.state.phase !== "joined" && this.state.phase !== "joining") return;
+    const phase = this.state.phase;
+    if (phase !== "joined" && phase !== "joining" && phase !== "waiting") return;
     this.reconnector.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
@@ -691,6 +752,7 @@ export class RoomSession {
     if (this.destroyed) return;
     this.reconnector.stop();
     this.localMedia.stopAll();
+    this.moderation.destroy();
     this.closeConnection();
     this.destroyed = true;
     this.listeners.clear();
@@ -712,14 +774,6 @@ export class RoomSession {
   }
 }
 
-function exposeMetrics(m: JoinMetrics): void {
-  (window as unknown as { __meetMetrics?: JoinMetrics }).__meetMetrics = m;
-}
-
-function replacedError(): RoomError {
-  return { kind: "replaced", message: "You joined this meeting from another window or device." };
-}
-
 /** Whether a failed reconnect attempt is worth repeating. */
 export function classifyRecoveryError(error: unknown, dropToken: () => void): AttemptResult {
   if (error instanceof JoinTokenError) {
@@ -728,8 +782,8 @@ export function classifyRecoveryError(error: unknown, dropToken: () => void): At
     return { outcome: "fatal", error };
   }
   if (error instanceof SignalingRequestError) {
-    if (error.code === "UNAUTHORIZED") {
-      dropToken(); // expired: the next try fetches a new one
+    if (error.code === "UNAUTHORIZED" || error.code === "WRONG_NODE") {
+      dropToken(); // expired, or the room moved to another node: the next try fetches a new one
       return { outcome: "retry", error };
     }
     if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };

@@ -2,6 +2,7 @@
 // they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { ChatArchive } from "./room-chat";
@@ -34,10 +35,16 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      /** Token revocation + meeting settings (server/index.ts: the database gate). */
+      gate?: MeetingGate;
       ingest?: IngestOptions;
       chatArchive?: ChatArchive;
     },
-  ) {}
+  ) {
+    this.gate = options.gate ?? openMeetingGate;
+  }
+
+  readonly gate: MeetingGate;
 
   get(roomId: string): Room | undefined {
     return this.rooms.get(roomId);
@@ -59,6 +66,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        gate: this.gate,
         ingest: this.options.ingest,
         chatArchive: this.options.chatArchive,
       });
