@@ -7,6 +7,7 @@ import type { Config } from "./config";
 import { logger as defaultLogger, type Logger } from "./logger";
 import type { MeetingGate } from "./rooms/meeting-gate";
 import { RoomRegistry, type RegistryCounts } from "./rooms/room-registry";
+import type { ChatArchive } from "./rooms/room-chat";
 import { describeRoom } from "./rooms/room-report";
 import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
@@ -40,6 +41,8 @@ export type StartSignalingOptions = {
   logger?: Logger;
   /** Meeting-history hook (default: no-op). */
   observer?: RoomObserver;
+  /** Keeps chat messages with the meeting history (default: only in the room's memory). */
+  chatArchive?: ChatArchive;
   /** Reuse an existing pool instead of creating one. */
   pool?: WorkerPool;
   onOtherUpgrade?: UpgradeHandler;
@@ -89,6 +92,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
     observer: options.observer ?? noopRoomObserver,
+    chatArchive: options.chatArchive,
     logger: log,
     qualityIntervalMs: options.qualityIntervalMs,
     reconnectGraceMs:

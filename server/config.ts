@@ -137,6 +137,8 @@ export const envSchema = z
     MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", 50, 1, 1000),
     /** How long a participant whose connection dropped is kept (media and all) for a resume. */
     RECONNECT_GRACE_SECONDS: intVar("RECONNECT_GRACE_SECONDS", 30, 1, 3600),
+    /** Days chat messages are kept with the meeting history; 0 = chat is never written to the database. */
+    CHAT_RETENTION_DAYS: intVar("CHAT_RETENTION_DAYS", 90, 0, 36500),
     /** Sockets that have not shown a join token yet: at most this many per client address... */
     WS_MAX_UNAUTHENTICATED_PER_IP: intVar("WS_MAX_UNAUTHENTICATED_PER_IP", 50, 1, 100_000),
     /** ...and in total. */

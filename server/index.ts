@@ -13,6 +13,7 @@ import { startSignaling, SFU_STATS_PATH } from "./app";
 import { WorkerPool } from "./sfu/worker-pool";
 import { ensureDatabaseMigrated } from "./db-migrate";
 import { closeStaleSessions, createHistoryObserver } from "./history";
+import { ChatArchiveWriter } from "./history/chat-archive";
 import { NodeServices } from "./cluster/node-services";
 import { followClusterEvents } from "./cluster/room-events";
 import { Cascade } from "./cluster/cascade";
@@ -128,6 +129,12 @@ async function main(): Promise<void> {
     else void nextUpgrade(req, socket, head).catch(() => socket.destroy());
   };
 
+  const chatArchive = new ChatArchiveWriter({
+    db: prisma,
+    logger: log.child({ component: "chat-archive" }),
+    retentionDays: config.CHAT_RETENTION_DAYS,
+  });
+  void chatArchive.purge();
   const observer = await createHistoryObserver({
     logger: log,
     nodeId: config.nodeId,
@@ -149,6 +156,7 @@ async function main(): Promise<void> {
     config,
     pool,
     observer: config.clustered ? combineObservers(log, observer, cascadeObserver) : observer,
+    chatArchive,
     logger: log,
     onOtherUpgrade,
     services: { admission: node.admission, iceServers: (participantKey) => iceServersFor(turn, participantKey) },
@@ -231,6 +239,7 @@ async function main(): Promise<void> {
         stopFollowingEvents();
         cascade?.stop();
         await observer.shutdown(); // ends open meeting sessions (as "restart"), flushes pending writes
+        await chatArchive.shutdown(); // writes the last chat messages
         await node.close(); // releases this node's rooms, leaves the registry, closes Redis
         pool.close();
         await new Promise<void>((resolve) => {

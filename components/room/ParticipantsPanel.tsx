@@ -3,13 +3,14 @@
 // camera state, host badge and, for hosts and co-hosts, the controls they may use on each
 // person (the server checks every one of them again). The room lock and "mute all" sit at
 // the top for hosts.
-import { useId, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { isHandRaised, orderByHands } from "@/lib/client/moderation-state";
 import { outranks } from "@/lib/rooms/permissions";
 import type { ParticipantRole } from "@/lib/signaling/protocol";
 import { CameraOffIcon, MicIcon, MicOffIcon } from "./icons";
-import { HandIcon, LockIcon, UnlockIcon, XIcon } from "./moderation-icons";
+import { HandIcon, LockIcon, UnlockIcon } from "./moderation-icons";
+import { SidePanel } from "./SidePanel";
 import { focusRing } from "./styles";
 
 export const PARTICIPANTS_PANEL_ID = "participants-panel";
@@ -66,36 +67,13 @@ export function ParticipantsPanel({
   /** Hosts: the lobby requests, shown above the list. */
   lobby?: ReactNode;
 }) {
-  const headingId = useId();
   const { moderation } = state;
   const myRole = moderation.role;
   const rows = rowsOf(state);
   const mod = session.moderation;
 
   return (
-    <aside
-      id={PARTICIPANTS_PANEL_ID}
-      data-testid="participants-panel"
-      aria-labelledby={headingId}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") onClose();
-      }}
-      className="flex min-h-0 w-full flex-col border-l border-white/10 bg-slate-950 max-lg:fixed max-lg:inset-x-0 max-lg:bottom-[4.5rem] max-lg:top-11 max-lg:z-30 lg:w-80"
-    >
-      <header className="flex items-center gap-2 border-b border-white/10 px-4 py-2">
-        <h2 id={headingId} className="flex-1 text-base font-medium">
-          People ({rows.length})
-        </h2>
-        <button
-          type="button"
-          onClick={onClose}
-          aria-label="Close the participants list"
-          className={`rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white ${focusRing}`}
-        >
-          <XIcon />
-        </button>
-      </header>
-
+    <SidePanel id={PARTICIPANTS_PANEL_ID} testId="participants-panel" title={`People (${rows.length})`} onClose={onClose}>
       {state.isHost && (
         <div role="group" aria-label="Host controls" className="flex flex-wrap gap-2 border-b border-white/10 px-4 py-2">
           <button
@@ -121,7 +99,7 @@ export function ParticipantsPanel({
       )}
 
       {lobby}
-      <ul className="min-h-0 flex-1 divide-y divide-white/5 overflow-y-auto" aria-label="Participants">
+      <ul className="divide-y divide-white/5" aria-label="Participants">
         {rows.map((row) => {
           const hand = isHandRaised(moderation, row.self ? state.selfId : row.id);
           const canModerate = !row.self && outranks(myRole, row.role);
@@ -240,6 +218,6 @@ export function ParticipantsPanel({
           );
         })}
       </ul>
-    </aside>
+    </SidePanel>
   );
 }

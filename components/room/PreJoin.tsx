@@ -2,10 +2,11 @@
 // Pre-join screen: preview + name + device toggles. The session warms up the connection
 // in the background meanwhile, so "Join" only has to send `join`.
 import Link from "next/link";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { saveDisplayName } from "@/lib/client/display-name";
 import { deviceStatusText, type DeviceStatus } from "@/lib/client/local-media";
+import { DeviceSelects } from "./DeviceSelects";
 import { MediaVideo } from "./MediaVideo";
 import { Avatar } from "./Tile";
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon, Spinner } from "./icons";
@@ -18,12 +19,20 @@ const FAILED: DeviceStatus[] = ["denied", "missing", "busy", "error", "unsupport
 export function PreJoin({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const [nameError, setNameError] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  const typed = useRef(false);
   const { local, error, warmup } = state;
   const name = state.displayName;
   const joining = state.phase === "joining";
   const camFailed = FAILED.includes(local.cameraStatus);
   const micFailed = FAILED.includes(local.micStatus);
   const blocked = error?.kind === "invalid-link" || error?.kind === "sign-in" || error?.kind === "unsupported";
+
+  // A signed-in name filled in while the (auto-focused) field waits for typing: select it,
+  // so the first key press replaces it instead of appending to it.
+  useEffect(() => {
+    const el = inputRef.current;
+    if (!typed.current && name && el && document.activeElement === el) el.select();
+  }, [name]);
 
   const join = (opts: { camera?: boolean; mic?: boolean } = {}) => {
     const n = name.trim();
@@ -82,6 +91,9 @@ export function PreJoin({ session, state, title }: { session: RoomSession; state
             offDanger
           />
         </div>
+        <div className="mt-4 rounded-xl bg-slate-900/60 p-3 ring-1 ring-white/10">
+          <DeviceSelects session={session} state={state} prefix="prejoin" />
+        </div>
       </section>
 
       <section aria-labelledby="prejoin-title" className="w-full max-w-sm">
@@ -113,6 +125,7 @@ export function PreJoin({ session, state, title }: { session: RoomSession; state
             aria-invalid={nameError || undefined}
             aria-describedby={nameError ? "prejoin-name-error" : undefined}
             onChange={(e) => {
+              typed.current = true;
               session.setDisplayName(e.target.value);
               if (nameError) setNameError(false);
             }}

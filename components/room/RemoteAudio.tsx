@@ -5,8 +5,16 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { RemoteMedia } from "@/lib/client/room-session";
 import { SpeakerIcon } from "./icons";
 
-function RemoteAudio({ media, onBlocked }: { media: RemoteMedia; onBlocked: () => void }) {
+type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+
+function RemoteAudio({ media, onBlocked, speakerId }: { media: RemoteMedia; onBlocked: () => void; speakerId: string | null }) {
   const ref = useRef<HTMLAudioElement>(null);
+  // The chosen speaker ("" = the system default).
+  useEffect(() => {
+    const el = ref.current as SinkAudio | null;
+    if (!el?.setSinkId) return;
+    el.setSinkId(speakerId ?? "").catch((err: Error) => console.warn("[room] cannot use that speaker", err));
+  }, [speakerId]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -18,7 +26,7 @@ function RemoteAudio({ media, onBlocked }: { media: RemoteMedia; onBlocked: () =
   return <audio ref={ref} autoPlay data-testid="remote-audio" data-peer-id={media.peerId} />;
 }
 
-export function RemoteAudioList({ media }: { media: RemoteMedia[] }) {
+export function RemoteAudioList({ media, speakerId = null }: { media: RemoteMedia[]; speakerId?: string | null }) {
   const [blocked, setBlocked] = useState(false);
   const container = useRef<HTMLDivElement>(null);
   const onBlocked = useCallback(() => setBlocked(true), []);
@@ -30,7 +38,7 @@ export function RemoteAudioList({ media }: { media: RemoteMedia[] }) {
   };
   return (
     <div ref={container}>
-      {media.map((m) => (m.kind === "audio" ? <RemoteAudio key={m.consumerId} media={m} onBlocked={onBlocked} /> : null))}
+      {media.map((m) => (m.kind === "audio" ? <RemoteAudio key={m.consumerId} media={m} onBlocked={onBlocked} speakerId={speakerId} /> : null))}
       {blocked && (
         <div className="fixed inset-x-0 top-4 z-20 flex justify-center">
           <button

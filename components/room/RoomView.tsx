@@ -4,6 +4,7 @@ import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { useGroupedMedia } from "@/lib/client/use-room";
 import { AvatarTile } from "./AvatarTile";
 import { ControlsBar } from "./ControlsBar";
+import { MutedHint } from "./MutedHint";
 import { ParticipantCount } from "./ParticipantCount";
 import { ReconnectingBanner } from "./ReconnectingBanner";
 import { RemoteAudioList } from "./RemoteAudio";
@@ -11,6 +12,8 @@ import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
 import { useModerationUi } from "./useModerationUi";
+import { useRoomPanels } from "./useRoomPanels";
+import { useShortcuts } from "./useShortcuts";
 import { VideoTile } from "./VideoTile";
 
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
@@ -74,6 +77,18 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   ];
 
   const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
+  // one side-panel area: the participants list and chat may stay open side by side
+  const panels = useRoomPanels(session, state, { participants: moderation.panel, participantsToggle: moderation.panelToggle });
+  useShortcuts({
+    toggleMic: () => void session.toggleMic(),
+    toggleCamera: () => void session.toggleCamera(),
+    toggleScreen: canShareScreen ? () => void session.toggleScreen() : undefined,
+    toggleHand: moderation.toggleHand,
+    toggleParticipants: moderation.toggleParticipants,
+    toggleChat: panels.toggleChat,
+    leave: () => void session.leave(),
+    showHelp: panels.showHelp,
+  });
 
   return (
     <div className="relative flex h-dvh flex-col">
@@ -89,9 +104,10 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         <main className="min-h-0 flex-1 overflow-auto">
           <RoomLayout cameras={cameras} screens={screens} />
         </main>
-        {moderation.panel}
+        {panels.panels}
       </div>
       {moderation.overlay}
+      {local.speakingWhileMuted && <MutedHint onUnmute={() => void session.setMic(true)} />}
       {state.notice && (
         <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
           <span>{state.notice}</span>
@@ -104,7 +120,8 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           </button>
         </div>
       )}
-      <footer className="border-t border-white/10 bg-slate-950">
+      <footer className="flex flex-wrap items-center border-t border-white/10 bg-slate-950 px-2">
+        <div className="hidden flex-1 md:block" />
         <ControlsBar
           micOn={local.micOn}
           cameraOn={local.cameraOn}
@@ -119,8 +136,12 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         >
           {moderation.endControl}
         </ControlsBar>
+        <div role="group" aria-label="Panels" className="flex flex-1 items-center justify-end gap-2 pb-2 md:pb-0">
+          {panels.toggles}
+        </div>
       </footer>
-      <RemoteAudioList media={state.media} />
+      <RemoteAudioList media={state.media} speakerId={state.devices.speaker} />
+      {panels.dialogs}
     </div>
   );
 }

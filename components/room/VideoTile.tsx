@@ -26,6 +26,7 @@ export function VideoTile({ participant, camera, mic, quality, compact, badges }
       data-peer-id={participant.id}
       data-peer-name={name}
       data-source="camera"
+      data-consumer-id={camera.consumerId}
       data-muted={camera.paused ? "true" : "false"}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
       reconnecting={participant.reconnecting}

@@ -29,9 +29,3 @@ export const UnlockIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M8 11V7a4 4 0 0 1 7.8-1.2" />
   </Svg>
 );
-
-export const XIcon = (p: SVGProps<SVGSVGElement>) => (
-  <Svg {...p}>
-    <path d="M18 6 6 18M6 6l12 12" />
-  </Svg>
-);

@@ -1,7 +1,8 @@
 "use client";
 // The moderation pieces of the room screen, gathered so RoomView only places them: the
-// controls-bar buttons, the participants panel, the lobby requests card for hosts, and the
-// badges (hand, reaction) for each tile.
+// controls-bar buttons, the participants panel and its toggle (both placed with the other
+// side panels by useRoomPanels), the lobby requests card for hosts, and the badges (hand,
+// reaction) for each tile.
 import { useCallback, useState, type ReactNode } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { isHandRaised, reactionOf } from "@/lib/client/moderation-state";
@@ -11,8 +12,10 @@ import { PARTICIPANTS_PANEL_ID, ParticipantsPanel } from "./ParticipantsPanel";
 import { TileBadges } from "./TileBadges";
 
 export interface ModerationUi {
-  /** Raise hand, reactions, participants toggle (for the controls bar). */
+  /** Raise hand, reactions (for the controls bar). */
   controls: ReactNode;
+  /** The participants list toggle (beside the other panel toggles). */
+  panelToggle: ReactNode;
   /** "End for all", hosts only (beside Leave). */
   endControl: ReactNode;
   /** The participants panel when open (beside the stage). */
@@ -36,14 +39,16 @@ export function useModerationUi(session: RoomSession, state: RoomState): Moderat
       <>
         <RaiseHandButton raised={isHandRaised(moderation, state.selfId)} onToggle={toggleHand} />
         <ReactionsButton onReact={(r) => void session.moderation.react(r)} />
-        <ParticipantsToggle
-          open={open}
-          panelId={PARTICIPANTS_PANEL_ID}
-          count={state.participants.length + 1}
-          waiting={state.isHost ? moderation.lobby.length : 0}
-          onToggle={toggleParticipants}
-        />
       </>
+    ),
+    panelToggle: (
+      <ParticipantsToggle
+        open={open}
+        panelId={PARTICIPANTS_PANEL_ID}
+        count={state.participants.length + 1}
+        waiting={state.isHost ? moderation.lobby.length : 0}
+        onToggle={toggleParticipants}
+      />
     ),
     endControl: state.isHost ? <EndMeetingButton onEnd={() => void session.moderation.endMeeting()} /> : null,
     panel: open ? <ParticipantsPanel session={session} state={state} onClose={() => setOpen(false)} lobby={lobby(true)} /> : null,

@@ -16,3 +16,13 @@ export function saveDisplayName(name: string): void {
     // ignore: remembering the name is a convenience
   }
 }
+
+/**
+ * Whether the name field may be filled with the name a join token carries. Only a signed-in
+ * user's account name, only into an empty field, and never once the person typed in it:
+ * otherwise a token arriving while someone starts typing mixes the two ("Guest" + "Bo"
+ * became "GuestBo"). Guests' tokens carry the placeholder "Guest", which is never prefilled.
+ */
+export function shouldPrefillName(current: string, edited: boolean, token: { name?: string; guest?: boolean }): boolean {
+  return !!token.name?.trim() && token.guest === false && !edited && !current.trim();
+}

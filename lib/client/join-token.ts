@@ -19,19 +19,24 @@ export interface JoinToken {
   fetchedAt: number;
   /** The name the server suggests (signed-in users), read from the token's claims. */
   name?: string;
+  /** The token is a guest's (its name is only the "Guest" placeholder). */
+  guest?: boolean;
   /** Where to open the signaling socket when the room lives on another node (multi-node). */
   signalingUrl?: string;
 }
 
-/** Reads the unverified `name` claim of a JWT (display only; the server verifies tokens). */
-function claimedName(token: string): string | undefined {
+/** Reads the unverified `name` and `guest` claims of a JWT (display only; the server verifies tokens). */
+function claims(token: string): { name?: string; guest?: boolean } {
   try {
     const part = token.split(".")[1];
     const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
     const json = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    return typeof json.name === "string" ? json.name : undefined;
+    return {
+      ...(typeof json.name === "string" ? { name: json.name } : {}),
+      ...(typeof json.guest === "boolean" ? { guest: json.guest } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -94,7 +99,7 @@ export async function fetchJoinToken(roomId: string, opts: JoinTokenOptions = {}
     token: json.token,
     expiresAt: json.expiresAt as string | number,
     fetchedAt: Date.now(),
-    name: claimedName(json.token),
+    ...claims(json.token),
     ...(typeof json.signalingUrl === "string" && /^wss?:\/\//.test(json.signalingUrl) ? { signalingUrl: json.signalingUrl } : {}),
   };
 }

@@ -13,8 +13,11 @@ export const MIC_CONSTRAINTS: MediaTrackConstraints = {
   autoGainControl: true,
 };
 
-/** Why a device is not in use. "off" = the user switched it off. */
-export type DeviceStatus = "pending" | "ok" | "off" | "denied" | "missing" | "busy" | "error" | "unsupported";
+/**
+ * Why a device is not in use. "off" = the user switched it off; "lost" = it stopped during
+ * the call (unplugged, or the permission was revoked).
+ */
+export type DeviceStatus = "pending" | "ok" | "off" | "denied" | "missing" | "busy" | "error" | "unsupported" | "lost";
 
 export function classifyMediaError(err: unknown): DeviceStatus {
   const name = (err as { name?: string } | null)?.name;
@@ -48,6 +51,8 @@ export function deviceStatusText(kind: "camera" | "mic", status: DeviceStatus): 
       return `This browser cannot capture the ${what} here (a secure https page is required).`;
     case "error":
       return `The ${what} could not be started.`;
+    case "lost":
+      return `Your ${what} stopped (it was disconnected, or access to it was revoked).`;
     default:
       return null;
   }
@@ -68,7 +73,10 @@ function hasGetUserMedia(): boolean {
  * Opens camera and/or mic with one prompt; if the combined request fails, retries each
  * device alone so that e.g. a missing camera still leaves a working mic.
  */
-export async function captureUserMedia(want: { camera: boolean; mic: boolean }): Promise<CaptureResult> {
+export async function captureUserMedia(
+  want: { camera: boolean; mic: boolean },
+  constraints: { camera?: MediaTrackConstraints; mic?: MediaTrackConstraints } = {},
+): Promise<CaptureResult> {
   const result: CaptureResult = {
     camera: null,
     mic: null,
@@ -83,8 +91,8 @@ export async function captureUserMedia(want: { camera: boolean; mic: boolean }):
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
-      video: want.camera ? CAMERA_CONSTRAINTS : false,
-      audio: want.mic ? MIC_CONSTRAINTS : false,
+      video: want.camera ? (constraints.camera ?? CAMERA_CONSTRAINTS) : false,
+      audio: want.mic ? (constraints.mic ?? MIC_CONSTRAINTS) : false,
     });
     result.camera = stream.getVideoTracks()[0] ?? null;
     result.mic = stream.getAudioTracks()[0] ?? null;
@@ -99,15 +107,18 @@ export async function captureUserMedia(want: { camera: boolean; mic: boolean }):
       return result;
     }
   }
-  const [cam, mic] = await Promise.all([captureOne("camera"), captureOne("mic")]);
+  const [cam, mic] = await Promise.all([captureOne("camera", constraints.camera), captureOne("mic", constraints.mic)]);
   return { camera: cam.track, mic: mic.track, cameraStatus: cam.status, micStatus: mic.status };
 }
 
-export async function captureOne(kind: "camera" | "mic"): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
+export async function captureOne(
+  kind: "camera" | "mic",
+  constraints?: MediaTrackConstraints,
+): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
   if (!hasGetUserMedia()) return { track: null, status: "unsupported" };
   try {
     const stream = await navigator.mediaDevices.getUserMedia(
-      kind === "camera" ? { video: CAMERA_CONSTRAINTS } : { audio: MIC_CONSTRAINTS },
+      kind === "camera" ? { video: constraints ?? CAMERA_CONSTRAINTS } : { audio: constraints ?? MIC_CONSTRAINTS },
     );
     const track = (kind === "camera" ? stream.getVideoTracks() : stream.getAudioTracks())[0] ?? null;
     return { track, status: track ? "ok" : "missing" };

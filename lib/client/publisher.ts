@@ -89,8 +89,19 @@ export class Publisher {
     });
   }
 
-  async replaceTrack(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    await this.get(source)?.replaceTrack({ track });
+  /** Sends another track on the same producer (no renegotiation); null sends nothing. */
+  async replaceTrack(source: MediaSource, track: MediaStreamTrack | null): Promise<void> {
+    const producer = this.get(source);
+    if (!producer || producer.track === track) return;
+    await producer.replaceTrack({ track });
+  }
+
+  /** The live producers (diagnostics). */
+  list(): { source: MediaSource; producer: Producer }[] {
+    return (Object.keys(this.producers) as MediaSource[]).flatMap((source) => {
+      const producer = this.get(source);
+      return producer ? [{ source, producer }] : [];
+    });
   }
 
   /** Stops publishing `source` (the track is the caller's). */

@@ -5,7 +5,9 @@
 //   reconnector.ts             the retry loop (delays: reconnect-policy.ts)
 //   transports.ts              send + recv WebRtcTransports, ICE restarts
 //   publisher.ts / subscriber.ts   producers / consumers
-//   local-media-controller.ts  camera, mic, screen tracks and their toggles
+//   local-media-controller.ts  camera, mic, screen tracks, their toggles and devices
+//   chat.ts                    the room chat (state in chat-state.ts)
+//   diagnostics.ts             setup timings and live per-stream figures (support panel)
 //   room-state.ts              the state and its pure reducer
 //   moderation.ts              hands, reactions, host controls (moderation-state.ts: their state)
 //   lobby.ts                   waiting to get in; final closes (removed, ended, denied)
@@ -20,8 +22,13 @@
 import { Device } from "mediasoup-client";
 import type { RtpCapabilities } from "mediasoup-client/types";
 import { CLOSE_CODES, type Joined, type Method, type RequestData, type ResponseData } from "@/lib/signaling/protocol";
+import { ChatController } from "./chat";
+import type { DeviceKind } from "./devices";
+import { collectDiagnostics, type DiagnosticsReport } from "./diagnostics";
+import { shouldPrefillName } from "./display-name";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
+import { JoinTimeline } from "./join-timeline";
 import { LocalMediaController } from "./local-media-controller";
 import { finalCloseError } from "./lobby";
 import { ModerationClient } from "./moderation";
@@ -63,9 +70,6 @@ export interface RoomSessionOptions {
   displayName?: string;
 }
 
-/** Join timing marks (ms since the join click), also exposed as window.__meetMetrics. */
-export type JoinMetrics = Record<string, number>;
-
 /** A reconnect attempt gives up on a socket that does not open within this. */
 const RECONNECT_CONNECT_TIMEOUT_MS = 4_000;
 
@@ -86,6 +90,8 @@ export class RoomSession {
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
+  /** The room chat (the UI calls its methods directly). */
+  readonly chat: ChatController;
   private readonly reconnector = new Reconnector();
   /** Hands, reactions and host controls (the UI calls its methods directly). */
   readonly moderation: ModerationClient;
@@ -101,8 +107,10 @@ export class RoomSession {
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
-  private joinStartedAt = 0;
-  private metrics: JoinMetrics = {};
+  private readonly timeline = new JoinTimeline();
+  /** The person typed in the name field: nothing may overwrite it any more. */
+  private nameEdited = false;
+  private joinedOnce = false;
 
   private destroyed = false;
   private rewarmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -120,11 +128,14 @@ export class RoomSession {
     this.localMedia = new LocalMediaController({
       local: () => this.state.local,
       setLocal: (patch) => this.setLocal(patch),
+      devices: () => this.state.devices,
+      setDevices: (patch) => this.dispatch({ type: "devices", patch }),
       notice: (message) => this.patch({ notice: message }),
       publisher: () => (this.state.phase === "joined" ? this.publisher : null),
       inCall: () => this.state.phase === "joined",
       destroyed: () => this.destroyed,
     });
+    this.chat = new ChatController(this.signal, (a) => this.dispatch(a), () => this.state.chat.open);
     this.moderation = new ModerationClient({
       signal: this.signal,
       dispatch: (a) => this.dispatch(a),
@@ -212,6 +223,7 @@ export class RoomSession {
   private async doWarmUp(): Promise<void> {
     this.closeConnection();
     this.patch({ warmup: "connecting" });
+    this.timeline.warmupStarted();
     // Device detection + load run alongside the network round trips.
     const devicePromise = this.device ? Promise.resolve(this.device) : Device.factory();
     devicePromise.catch(() => {});
@@ -221,7 +233,9 @@ export class RoomSession {
     const connected = client.connect();
     connected.catch(() => {});
     try {
+      connected.then(() => this.mark("socketOpen")).catch(() => {});
       const token = await this.tokenForWarmUp();
+      this.mark("joinToken");
       if (token.signalingUrl && token.signalingUrl !== client.url) {
         client.close();
         client = this.openClient();
@@ -233,7 +247,9 @@ export class RoomSession {
         roomId: this.opts.roomId,
         token: token.token,
       });
+      this.mark("routerCapabilities");
       await this.loadDevice(await devicePromise, routerRtpCapabilities as RtpCapabilities);
+      this.mark("deviceLoaded");
       if (client !== this.client) return;
       // Best effort: if the server wants `join` first, this is redone right after joining.
       this.transports!.create().catch((err) => {
@@ -302,8 +318,8 @@ export class RoomSession {
           this.token = t;
           this.unreachable = null;
           // Signed-in users: prefill the name the server knows, unless one was typed.
-          if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
-            this.patch({ displayName: t.name });
+          if (this.state.phase === "prejoin" && shouldPrefillName(this.state.displayName, this.nameEdited, t)) {
+            this.patch({ displayName: t.name! });
           }
           return t;
         })
@@ -337,6 +353,7 @@ export class RoomSession {
     client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
+    client.on("chatMessage", (m) => current() && this.chat.received(m));
     this.moderation.wire(client, current);
     client.on("admitted", (joined) => current() && void this.onAdmitted(client, joined));
     client.on("waitingChanged", (waiting) => current() && this.dispatch({ type: "waiting", waiting }));
@@ -359,9 +376,8 @@ export class RoomSession {
   async join(displayName: string, opts: { camera?: boolean; mic?: boolean } = {}): Promise<void> {
     if (this.state.phase === "joining" || this.state.phase === "joined" || this.destroyed) return;
     const name = displayName.trim();
-    this.joinStartedAt = performance.now();
-    this.metrics = {};
-    exposeMetrics(this.metrics);
+    this.timeline.joinStarted();
+    this.mark("joinClick");
     this.patch({ phase: "joining", error: null, displayName: name });
     this.releaseNameWaiter();
     if (opts.camera === false) this.localMedia.releaseCamera();
@@ -453,6 +469,8 @@ export class RoomSession {
       peers: joined.peers,
       control: joined.control,
     });
+    this.chat.synced(joined.chat, this.joinedOnce);
+    this.joinedOnce = true;
     client.startLiveness();
   }
 
@@ -570,6 +588,7 @@ export class RoomSession {
   /** The server kept us: catch up on what happened while the socket was down. */
   private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
     this.dispatch({ type: "peersSynced", peers: snapshot.peers });
+    this.chat.synced(snapshot.chat, true);
     this.dispatch({ type: "control", control: snapshot.control, role: snapshot.role });
     client.startLiveness();
     // turned off by a host while we could not hear it: match the server before reconciling
@@ -658,6 +677,33 @@ export class RoomSession {
     return this.localMedia.toggleScreen();
   }
 
+  /** Another camera / microphone / speaker (remembered in this browser). */
+  setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.localMedia.setDevice(kind, deviceId);
+  }
+
+  /** The microphone's loudness now, 0..1 (the level meter polls it). */
+  micLevel(): number {
+    return this.localMedia.micLevel();
+  }
+
+  // ---- diagnostics --------------------------------------------------------------------
+
+  /** This join's set-up timings and live per-stream figures (the diagnostics panel). */
+  diagnostics(): Promise<DiagnosticsReport> {
+    const { send, recv } = this.transports?.current() ?? {};
+    const names = new Map(this.state.participants.map((p) => [p.id, p.displayName]));
+    return collectDiagnostics({
+      roomId: this.opts.roomId,
+      peerId: this.state.selfId,
+      setup: this.timeline.snapshot(),
+      signaling: this.client?.rttSummary() ?? {},
+      transports: { send, recv },
+      producers: this.publisher?.list() ?? [],
+      consumers: (this.subscriber?.list() ?? []).map((c) => ({ ...c, peerName: names.get(c.peerId) ?? null })),
+    });
+  }
+
   /** Not used yet (no simulcast); kept for when layers are selectable. */
   setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
     return this.signal("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer }).then(() => undefined);
@@ -670,6 +716,7 @@ export class RoomSession {
   /** Pre-join name input; a warm-up waiting for a guest name resumes once typing pauses. */
   setDisplayName(name: string): void {
     if (this.state.phase !== "prejoin") return;
+    this.nameEdited = true;
     this.patch({ displayName: name });
     if (this.nameWaiter && name.trim()) {
       if (this.nameTimer) clearTimeout(this.nameTimer);
@@ -678,8 +725,7 @@ export class RoomSession {
   }
 
   private mark(name: string, at = performance.now()): void {
-    if (!this.joinStartedAt || name in this.metrics) return;
-    this.metrics[name] = Math.round(at - this.joinStartedAt);
+    this.timeline.mark(name, at);
   }
 
   // ---- leaving ------------------------------------------------------------------------
@@ -726,10 +772,6 @@ export class RoomSession {
     this.client = null;
     client?.close();
   }
-}
-
-function exposeMetrics(m: JoinMetrics): void {
-  (window as unknown as { __meetMetrics?: JoinMetrics }).__meetMetrics = m;
 }
 
 /** Whether a failed reconnect attempt is worth repeating. */

@@ -3,6 +3,8 @@
 // rules (who is listed, which media belong to whom, who is reconnecting) are unit-tested
 // without a browser.
 import type { MediaKind, MediaSource, ParticipantRole, PeerInfo, PeerQuality, RoomControl } from "@/lib/signaling/protocol";
+import { chatReducer, initialChatState, type ChatAction, type ChatState } from "./chat-state";
+import type { DeviceOption } from "./devices";
 import type { DeviceStatus } from "./local-media";
 import {
   initialModerationState,
@@ -73,6 +75,21 @@ export interface LocalMediaState {
   screenStream: MediaStream | null;
   /** A toggle is in flight; the button ignores clicks meanwhile. */
   busy: { camera: boolean; mic: boolean; screen: boolean };
+  /** The microphone is off but picks up someone talking: the "you are muted" hint. */
+  speakingWhileMuted: boolean;
+}
+
+/** The machine's cameras, microphones and speakers, and which one is in use (device ids). */
+export interface DevicesState {
+  cameras: DeviceOption[];
+  mics: DeviceOption[];
+  speakers: DeviceOption[];
+  /** The device of the live track, else the remembered choice; null = the browser's default. */
+  camera: string | null;
+  mic: string | null;
+  speaker: string | null;
+  /** Whether audio output can be chosen in this browser (HTMLMediaElement.setSinkId). */
+  speakerSelectable: boolean;
 }
 
 /** How the call's connection is doing while joined. */
@@ -100,6 +117,8 @@ export interface RoomState {
   media: RemoteMedia[];
   quality: Record<string, PeerQuality>;
   local: LocalMediaState;
+  devices: DevicesState;
+  chat: ChatState;
   connection: ConnectionState;
   moderation: ModerationState;
 }
@@ -122,6 +141,8 @@ export type RoomAction =
   | { type: "mediaCleared" }
   | { type: "quality"; peers: PeerQuality[] }
   | { type: "connection"; connection: ConnectionState }
+  | { type: "devices"; patch: Partial<DevicesState> }
+  | ChatAction
   /** Leaving, or giving up: nobody is listed any more. */
   | { type: "roomCleared" };
 
@@ -147,7 +168,10 @@ export function initialRoomState(opts: { roomId: string; displayName?: string; c
       cameraStream: null,
       screenStream: null,
       busy: { camera: false, mic: false, screen: false },
+      speakingWhileMuted: false,
     },
+    devices: { cameras: [], mics: [], speakers: [], camera: null, mic: null, speaker: null, speakerSelectable: false },
+    chat: initialChatState,
     connection: { status: "connected", attempt: 0 },
     moderation: initialModerationState(),
   };
@@ -265,6 +289,15 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         return state;
       }
       return { ...state, connection: action.connection };
+    case "devices":
+      return { ...state, devices: { ...state.devices, ...action.patch } };
+    case "chatReceived":
+    case "chatSynced":
+    case "chatOpen":
+    case "chatError": {
+      const chat = chatReducer(state.chat, action, state.selfId);
+      return chat === state.chat ? state : { ...state, chat };
+    }
     case "roomCleared":
       return {
         ...state,

@@ -50,6 +50,9 @@ type Pending = {
   timer: ReturnType<typeof setTimeout>;
 };
 
+/** Round trips of one request method on this socket, ms. */
+export type RttFigures = { count: number; firstMs: number; lastMs: number; maxMs: number; meanMs: number };
+
 type NotificationListener<N extends NotificationName> = (data: NotificationData<N>) => void;
 
 export function defaultSignalingUrl(): string {
@@ -70,6 +73,7 @@ export class SignalingClient {
   private closedByClient = false;
   private lastFrameAt = 0;
   private livenessTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly rtts = new Map<string, { count: number; firstMs: number; lastMs: number; maxMs: number; totalMs: number }>();
 
   constructor(readonly url: string = defaultSignalingUrl()) {}
 
@@ -125,6 +129,7 @@ export class SignalingClient {
       return Promise.reject(new SignalingRequestError("DISCONNECTED", "not connected", method));
     }
     const id = this.nextId++;
+    const sentAt = performance.now();
     return new Promise<ResponseData<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -132,12 +137,34 @@ export class SignalingClient {
       }, timeoutMs);
       this.pending.set(id, {
         method,
-        resolve: (raw) => resolve(checked(responseSchemas[method], raw, method) as ResponseData<M>),
+        resolve: (raw) => {
+          this.recordRtt(method, performance.now() - sentAt);
+          resolve(checked(responseSchemas[method], raw, method) as ResponseData<M>);
+        },
         reject,
         timer,
       });
       ws.send(JSON.stringify({ id, method, data }));
     });
+  }
+
+  private recordRtt(method: string, ms: number): void {
+    const r = this.rtts.get(method);
+    if (!r) return void this.rtts.set(method, { count: 1, firstMs: ms, lastMs: ms, maxMs: ms, totalMs: ms });
+    r.count++;
+    r.lastMs = ms;
+    r.maxMs = Math.max(r.maxMs, ms);
+    r.totalMs += ms;
+  }
+
+  /** Request round trips on this socket by method (the liveness `ping` is the live RTT). */
+  rttSummary(): Record<string, RttFigures> {
+    const out: Record<string, RttFigures> = {};
+    const round = (n: number) => Math.round(n * 10) / 10;
+    for (const [method, r] of this.rtts) {
+      out[method] = { count: r.count, firstMs: round(r.firstMs), lastMs: round(r.lastMs), maxMs: round(r.maxMs), meanMs: round(r.totalMs / r.count) };
+    }
+    return out;
   }
 
   /** Subscribes to one notification; returns the unsubscribe function. */

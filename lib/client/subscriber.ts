@@ -27,6 +27,15 @@ export class Subscriber {
     return this.consumers.size;
   }
 
+  /** The live consumers with their peer and source (diagnostics). */
+  list(): { peerId: string; source: string; consumer: Consumer }[] {
+    return [...this.consumers.values()].map(({ consumer, peerId }) => ({
+      peerId,
+      source: (consumer.appData as { source?: string }).source ?? consumer.kind,
+      consumer,
+    }));
+  }
+
   async add(d: ConsumerInfo): Promise<void> {
     if (this.consumers.has(d.consumerId) || this.pending.has(d.consumerId)) return;
     this.pending.add(d.consumerId);
@@ -63,6 +72,10 @@ export class Subscriber {
     }
     this.consumers.set(consumer.id, { consumer, peerId: d.peerId });
     this.mark(`consumed:${d.kind}`);
+    // a remote track is muted until its first packets arrive: that is "first media"
+    const track = consumer.track;
+    if (!track.muted) this.mark(`firstMedia:${d.kind}`);
+    else track.addEventListener("unmute", () => this.mark(`firstMedia:${d.kind}`), { once: true });
     // The server created it paused so no packet is lost before we are ready.
     this.signal("resumeConsumer", { consumerId: consumer.id }).catch((err) => {
       console.warn("[room] resumeConsumer failed", err);

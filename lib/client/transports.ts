@@ -105,6 +105,14 @@ export class MediaTransports {
     return this.creating !== null;
   }
 
+  /** The live transports (diagnostics read their stats). */
+  current(): { send?: Transport; recv?: Transport } {
+    return {
+      ...(this.sendT && !this.sendT.closed ? { send: this.sendT } : {}),
+      ...(this.recvT && !this.recvT.closed ? { recv: this.recvT } : {}),
+    };
+  }
+
   /** Ids of the live transports, for comparing with what the server still has. */
   ids(): Partial<Record<TransportDirection, string>> {
     return {
@@ -159,6 +167,7 @@ export class MediaTransports {
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
+    this.watchSetup(transport);
     const w: Watched = { transport, disconnectedTimer: null, lastRestartAt: 0, needsRestart: false };
     this.watched.set(direction, w);
     transport.on("connectionstatechange", (state) => {
@@ -175,6 +184,30 @@ export class MediaTransports {
       this.hooks.onHealthChange(this.healthy());
     });
     return transport;
+  }
+
+  /**
+   * Set-up timing marks for the diagnostics: ICE gathering, and — from the first sender's or
+   * receiver's RTCDtlsTransport — ICE connectivity and the DTLS handshake separately (the
+   * transport's own connectionState only says when both are done).
+   */
+  private watchSetup(transport: Transport): void {
+    const dir = transport.direction;
+    transport.on("icegatheringstatechange", (state) => this.hooks.mark(`${dir}:iceGathering:${state}`));
+    let watching = false;
+    const watch = (dtls: RTCDtlsTransport | null | undefined) => {
+      if (!dtls || watching) return;
+      watching = true;
+      const ice = dtls.iceTransport;
+      const markIce = () => this.hooks.mark(`${dir}:ice:${ice.state}`);
+      const markDtls = () => this.hooks.mark(`${dir}:dtls:${dtls.state}`);
+      markIce();
+      markDtls();
+      ice.addEventListener("statechange", markIce);
+      dtls.addEventListener("statechange", markDtls);
+    };
+    transport.observer.on("newproducer", (p) => watch(p.rtpSender?.transport));
+    transport.observer.on("newconsumer", (c) => watch(c.rtpReceiver?.transport));
   }
 
   /** False while a transport is disconnected or failed (media is not flowing). */

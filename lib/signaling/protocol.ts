@@ -197,6 +197,30 @@ export const consumerInfoSchema = z.object({
 
 const resumeSecret = z.string().min(16).max(128);
 
+// ---- chat -------------------------------------------------------------------------------
+
+/** Longest chat message, in UTF-16 code units (what `String.length` counts). */
+export const CHAT_MAX_LENGTH = 2000;
+/** Messages a late joiner or a reconnecting person gets (the newest). */
+export const CHAT_HISTORY_LIMIT = 100;
+
+/** One chat message as the server stored and relayed it (text only; clients never render HTML). */
+export const chatMessageSchema = z.object({
+  id: objectId,
+  /** The sender's peer id when sent (it changes on a rejoin; the name is what people see). */
+  fromPeerId: objectId,
+  fromName: z.string().max(64),
+  text: z.string().min(1).max(CHAT_MAX_LENGTH),
+  /** Server time, ms since the epoch. */
+  sentAt: z.number().int().nonnegative(),
+});
+/** What a client may send: trimmed, non-empty, at most CHAT_MAX_LENGTH. */
+export const chatTextSchema = z
+  .string()
+  .trim()
+  .min(1, "message is empty")
+  .max(CHAT_MAX_LENGTH, `message: at most ${CHAT_MAX_LENGTH} characters`);
+
 /** One participant's network quality, summarised from mediasoup's RTCP-derived stats. */
 export const peerQualitySchema = z.object({
   peerId: objectId,
@@ -271,6 +295,10 @@ export const requestSchemas = {
    * secret): the client then joins again.
    */
   resume: z.object({ roomId: roomIdSchema, peerId: objectId, secret: resumeSecret }),
+  /** A chat message to everyone in the room (joined peers only; rate-limited per person). */
+  sendChat: z.object({ text: chatTextSchema }),
+  /** The room's last CHAT_HISTORY_LIMIT messages (also in the join and resume replies). */
+  getChatHistory: z.object({}).optional(),
 
   // ---- participation (anyone in the room) ----
   raiseHand: z.object({}).optional(),
@@ -315,6 +343,8 @@ export const joinedSchema = z.object({
    */
   rejoinTicket: z.string().min(10).max(4096),
   control: roomControlSchema,
+  /** The room's last CHAT_HISTORY_LIMIT chat messages, oldest first. */
+  chat: z.array(chatMessageSchema).max(CHAT_HISTORY_LIMIT).default([]),
 });
 
 export const responseSchemas = {
@@ -373,7 +403,11 @@ export const responseSchemas = {
      * changed, so its media paths are dead too — restart ICE on every transport.
      */
     addressChanged: z.boolean(),
+    /** The room's last chat messages (some may have been missed while the socket was down). */
+    chat: z.array(chatMessageSchema).max(CHAT_HISTORY_LIMIT).default([]),
   }),
+  sendChat: z.object({ message: chatMessageSchema }),
+  getChatHistory: z.object({ messages: z.array(chatMessageSchema).max(CHAT_HISTORY_LIMIT) }),
   raiseHand: empty,
   lowerHand: empty,
   react: empty,
@@ -453,6 +487,8 @@ export const notificationSchemas = {
    * for the others' media follow as they publish.
    */
   mediaReset: z.object({ reason: z.string().max(200) }),
+  /** Someone else sent a chat message (the sender gets theirs in the sendChat reply). */
+  chatMessage: chatMessageSchema,
 
   // ---- moderation, lobby, hands ----
   /** A waiting person may enter now (a host admitted them, or the host arrived). */
@@ -494,6 +530,7 @@ export type IceServer = z.infer<typeof iceServerSchema>;
 export type ConsumerInfo = z.infer<typeof consumerInfoSchema>;
 export type ProducerInfo = z.infer<typeof producerInfoSchema>;
 export type PeerQuality = z.infer<typeof peerQualitySchema>;
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type QualityLevel = z.infer<typeof qualityLevelSchema>;
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 export type MediaKind = z.infer<typeof mediaKindSchema>;

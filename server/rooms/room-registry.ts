@@ -5,6 +5,7 @@ import type { WorkerPool } from "../sfu/worker-pool";
 import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
+import type { ChatArchive } from "./room-chat";
 import type { RoomObserver } from "./room-observer";
 
 export type RegistryCounts = {
@@ -16,6 +17,8 @@ export type RegistryCounts = {
   reconnectingPeers: number;
   transports: number;
   producers: number;
+  /** Producers paused on the server (camera off, muted mic): nothing of them is forwarded. */
+  pausedProducers: number;
   consumers: number;
 };
 
@@ -35,6 +38,7 @@ export class RoomRegistry {
       /** Token revocation + meeting settings (server/index.ts: the database gate). */
       gate?: MeetingGate;
       ingest?: IngestOptions;
+      chatArchive?: ChatArchive;
     },
   ) {
     this.gate = options.gate ?? openMeetingGate;
@@ -64,6 +68,7 @@ export class RoomRegistry {
         reconnectGraceMs: this.options.reconnectGraceMs,
         gate: this.gate,
         ingest: this.options.ingest,
+        chatArchive: this.options.chatArchive,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {
@@ -93,6 +98,7 @@ export class RoomRegistry {
       reconnectingPeers: 0,
       transports: 0,
       producers: 0,
+      pausedProducers: 0,
       consumers: 0,
     };
     for (const room of this.rooms.values()) {
@@ -103,6 +109,7 @@ export class RoomRegistry {
       c.reconnectingPeers += r.reconnecting;
       c.transports += r.transports;
       c.producers += r.producers;
+      c.pausedProducers += r.pausedProducers;
       c.consumers += r.consumers;
     }
     return c;

@@ -19,6 +19,7 @@ import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { Peer, PeerSink } from "./peer";
 import type { RoomSettings } from "./room-lobby";
 import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
+import { RoomChat, type ChatArchive } from "./room-chat";
 import { RoomMedia } from "./room-media";
 import { CONTROL_METHODS, isControlRequest, RoomModeration } from "./room-moderation";
 import { notifyObserver, type RoomObserver } from "./room-observer";
@@ -47,6 +48,8 @@ export type RoomOptions = {
   gate?: MeetingGate;
   /** Where ingest PlainTransports listen (default loopback). */
   ingest?: IngestOptions;
+  /** Where chat messages are kept beyond the room's memory (meeting history). */
+  chatArchive?: ChatArchive;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -65,6 +68,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly router: RoomRouter;
   readonly media: RoomMedia;
   readonly ingest: RoomIngest;
+  readonly chat: RoomChat;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
   closed = false;
@@ -92,6 +96,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.media = new RoomMedia(this);
     this.moderation = new RoomModeration(this, options.gate ?? openMeetingGate);
     this.ingest = new RoomIngest(() => this.router.ready(), options.ingest);
+    this.chat = new RoomChat({ roomId: options.roomId, archive: options.chatArchive });
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -216,6 +221,7 @@ export class Room extends EventEmitter<RoomEvents> {
         transports: [...p.transports.values()].map((t) => ({ id: t.id, direction: t.appData.direction })),
         reconnectGraceMs: this.reconnectGraceMs,
         addressChanged,
+        chat: this.chat.history(),
       },
     };
   }
@@ -342,6 +348,11 @@ export class Room extends EventEmitter<RoomEvents> {
         respond({});
         this.removePeer(peer);
         return;
+      case "sendChat":
+        return respond({ message: this.chat.send(peer, request.data.text, this.joinedPeers()) });
+      case "getChatHistory":
+        if (!peer.joined) fail("NOT_JOINED", "join the meeting first");
+        return respond({ messages: this.chat.history() });
       default: {
         const never: never = request;
         fail("UNKNOWN_METHOD", `unknown method "${(never as { method: string }).method}"`);
@@ -405,6 +416,7 @@ export class Room extends EventEmitter<RoomEvents> {
       resumeSecret: peer.resumeSecret,
       reconnectGraceMs: this.reconnectGraceMs,
       rejoinTicket,
+      chat: this.chat.history(),
       control: this.moderation.snapshot(peer),
     };
   }
@@ -439,9 +451,18 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Counts for /api/sfu/stats. */
-  counts(): { peers: number; joined: number; reconnecting: number; transports: number; producers: number; consumers: number } {
+  counts(): {
+    peers: number;
+    joined: number;
+    reconnecting: number;
+    transports: number;
+    producers: number;
+    pausedProducers: number;
+    consumers: number;
+  } {
     let transports = 0;
     let producers = 0;
+    let pausedProducers = 0;
     let consumers = 0;
     let joined = 0;
     let reconnecting = 0;
@@ -450,8 +471,9 @@ export class Room extends EventEmitter<RoomEvents> {
       if (!p.connected) reconnecting++;
       transports += p.transports.size;
       producers += p.producers.size;
+      for (const producer of p.producers.values()) if (producer.paused) pausedProducers++;
       consumers += p.consumers.size;
     }
-    return { peers: this.peers.size, joined, reconnecting, transports, producers, consumers };
+    return { peers: this.peers.size, joined, reconnecting, transports, producers, pausedProducers, consumers };
   }
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { initialRoomState, roomReducer, type RemoteMedia, type RoomAction, type RoomState } from "../../lib/client/room-state";
 import type { PeerInfo } from "../../lib/signaling/protocol";
+import { CLIENT_CHAT_LIMIT } from "../../lib/client/chat-state";
 
 const peer = (id: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
   id,
@@ -108,4 +109,87 @@ test("leaving clears everybody", () => {
     { type: "roomCleared" },
   ]);
   assert.deepEqual([s.participants.length, s.media.length], [0, 0]);
+});
+
+// ---- chat ------------------------------------------------------------------------------
+
+const chatMsg = (id: string, fromPeerId: string, sentAt: number, text = id) => ({
+  id,
+  fromPeerId,
+  fromName: fromPeerId.toUpperCase(),
+  text,
+  sentAt,
+});
+
+test("chat: messages are kept in time order once each; mine are marked; unread counts others' while closed", () => {
+  let s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [peer("a")] },
+    { type: "chatReceived", message: chatMsg("m2", "a", 2000), mine: false },
+    { type: "chatReceived", message: chatMsg("m1", "a", 1000), mine: false },
+    { type: "chatReceived", message: chatMsg("m2", "a", 2000), mine: false },
+    { type: "chatReceived", message: chatMsg("m3", "me", 3000), mine: true },
+  ]);
+  assert.deepEqual(s.chat.messages.map((m) => [m.id, m.mine]), [["m1", false], ["m2", false], ["m3", true]]);
+  assert.equal(s.chat.unread, 2, "my own message is not unread; the duplicate is not counted");
+  s = roomReducer(s, { type: "chatOpen", open: true });
+  assert.equal(s.chat.unread, 0);
+  s = roomReducer(s, { type: "chatReceived", message: chatMsg("m4", "a", 4000), mine: false });
+  assert.equal(s.chat.unread, 0, "nothing is unread while the panel is open");
+  s = roomReducer(s, { type: "chatOpen", open: false });
+  s = roomReducer(s, { type: "chatReceived", message: chatMsg("m5", "a", 5000), mine: false });
+  assert.equal(s.chat.unread, 1);
+});
+
+test("chat: the join history is old news; what a resume brings was missed (unread); nothing twice", () => {
+  let s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [] },
+    { type: "chatSynced", messages: [chatMsg("m1", "a", 1000), chatMsg("m2", "me", 1500)], countUnread: false },
+  ]);
+  assert.equal(s.chat.unread, 0);
+  assert.deepEqual(s.chat.messages.map((m) => [m.id, m.mine]), [["m1", false], ["m2", true]]);
+  const same = roomReducer(s, { type: "chatSynced", messages: [chatMsg("m1", "a", 1000)], countUnread: true });
+  assert.equal(same, s, "a resume with nothing new changes nothing");
+  s = roomReducer(s, {
+    type: "chatSynced",
+    messages: [chatMsg("m1", "a", 1000), chatMsg("m2", "me", 1500), chatMsg("m3", "b", 2000), chatMsg("m4", "me", 2500)],
+    countUnread: true,
+  });
+  assert.deepEqual(s.chat.messages.map((m) => m.id), ["m1", "m2", "m3", "m4"]);
+  assert.equal(s.chat.unread, 1, "only the other person's missed message");
+});
+
+test("chat: an error is shown until my next message goes through; leaving keeps the chat", () => {
+  let s = run([
+    { type: "joined", selfId: "me", isHost: false, peers: [] },
+    { type: "chatError", error: "too fast" },
+  ]);
+  assert.equal(s.chat.error, "too fast");
+  s = roomReducer(s, { type: "chatReceived", message: chatMsg("x", "b", 1), mine: false });
+  assert.equal(s.chat.error, "too fast", "someone else's message does not clear my error");
+  s = roomReducer(s, { type: "chatReceived", message: chatMsg("y", "me", 2), mine: true });
+  assert.equal(s.chat.error, null);
+  s = roomReducer(s, { type: "roomCleared" });
+  assert.equal(s.chat.messages.length, 2);
+});
+
+test("chat: the browser keeps at most CLIENT_CHAT_LIMIT messages (the newest)", () => {
+  let s = initialRoomState({ roomId: "r" });
+  for (let i = 0; i < CLIENT_CHAT_LIMIT + 10; i++) {
+    s = roomReducer(s, { type: "chatReceived", message: chatMsg(`m${i}`, "a", i), mine: false });
+  }
+  assert.equal(s.chat.messages.length, CLIENT_CHAT_LIMIT);
+  assert.equal(s.chat.messages[0].id, "m10");
+});
+
+test("devices: lists and the device in use are patched; nothing else moves", () => {
+  const s0 = initialRoomState({ roomId: "r" });
+  assert.deepEqual([s0.devices.camera, s0.devices.cameras], [null, []]);
+  const s1 = roomReducer(s0, { type: "devices", patch: { cameras: [{ id: "c1", label: "Cam" }], camera: "c1" } });
+  assert.deepEqual(s1.devices.cameras, [{ id: "c1", label: "Cam" }]);
+  assert.equal(s1.devices.camera, "c1");
+  assert.equal(s1.devices.mic, null);
+  assert.equal(s1.local, s0.local);
+  const s2 = roomReducer(s1, { type: "local", patch: { speakingWhileMuted: true } });
+  assert.equal(s2.local.speakingWhileMuted, true);
+  assert.equal(s2.devices, s1.devices);
 });

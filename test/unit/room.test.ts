@@ -130,7 +130,9 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
     await b.client.waitFor("consumerResumed", (d) => d.consumerId === camForB.data.consumerId);
     await a.ok("pauseProducer", { producerId: mic });
     await b.client.waitFor("consumerPaused", (d) => d.consumerId === micForB.data.consumerId);
+    assert.equal((await server.stats()).pausedProducers, 1, "the stats count the paused producer");
     await a.ok("resumeProducer", { producerId: mic });
+    assert.equal((await server.stats()).pausedProducers, 0);
 
     // --- C joins first, creates its recv transport after: update step on createTransport
     const c = await joinedClient(server, roomId, "Carol");
@@ -198,6 +200,7 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
         reconnectingPeers: 0,
         transports: 0,
         producers: 0,
+        pausedProducers: 0,
         consumers: 0,
         connections: 0,
         unauthenticated: 0,

@@ -7,6 +7,7 @@ import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { formatDuration, getSessionDetail } from "@/lib/admin/history-queries";
 import { sessionTimeline } from "@/lib/admin/session-timeline";
 import { AdminForbidden } from "@/components/admin/AdminForbidden";
+import { SessionChat } from "@/components/admin/SessionChat";
 import { QualityTimelineChart } from "@/components/admin/QualityTimelineChart";
 import { AttendanceTable } from "@/components/meetings/AttendanceTable";
 import { buttonClass } from "@/components/ui/Button";
@@ -82,6 +83,8 @@ export default async function SessionDetailPage({ params }: { params: Promise<{ 
           </div>
         )}
       </section>
+
+      <SessionChat sessionId={s.id} />
     </main>
   );
 }

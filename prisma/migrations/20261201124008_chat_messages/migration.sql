@@ -1,0 +1,16 @@
+-- CreateTable
+CREATE TABLE "ChatMessage" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "sessionId" TEXT NOT NULL,
+    "senderKey" TEXT NOT NULL,
+    "senderName" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "sentAt" DATETIME NOT NULL,
+    CONSTRAINT "ChatMessage_sessionId_fkey" FOREIGN KEY ("sessionId") REFERENCES "MeetingSession" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "ChatMessage_sessionId_sentAt_idx" ON "ChatMessage"("sessionId", "sentAt");
+
+-- CreateIndex
+CREATE INDEX "ChatMessage_sentAt_idx" ON "ChatMessage"("sentAt");
