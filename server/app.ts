@@ -21,6 +21,7 @@ export type SignalingConfig = Pick<
     Pick<
       Config,
       | "RECONNECT_GRACE_SECONDS"
+      | "ROUTER_CONSUMER_THRESHOLD"
       | "WS_MAX_UNAUTHENTICATED_PER_IP"
       | "WS_MAX_UNAUTHENTICATED"
       | "ALLOWED_ORIGINS"
@@ -80,6 +81,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     observer: options.observer ?? noopRoomObserver,
     logger: log,
     qualityIntervalMs: options.qualityIntervalMs,
+    routerConsumerThreshold: config.ROUTER_CONSUMER_THRESHOLD,
     reconnectGraceMs:
       options.reconnectGraceMs ?? (config.RECONNECT_GRACE_SECONDS ? config.RECONNECT_GRACE_SECONDS * 1000 : undefined),
   });
@@ -120,7 +122,10 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
       return true;
     }
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(req.method === "HEAD" ? undefined : JSON.stringify(stats()));
+    // ?detail=1: where each room runs (its routers' workers, peers and consumers)
+    const detail = new URL(url, "http://localhost").searchParams.get("detail") === "1";
+    const body = detail ? { ...stats(), detail: registry.all().map((r) => r.detail()) } : stats();
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
     return true;
   };
 

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { z } from "zod";
+import { DEFAULT_ROUTER_CONSUMER_THRESHOLD } from "./rooms/router-placement";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -75,6 +76,11 @@ export const envSchema = z
         .transform((v) => v ?? "info"),
     ),
     MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", 50, 1, 1000),
+    /**
+     * Rooms across cores: expected consumers on one of a room's routers before further peers
+     * get a router on another worker (server/rooms/router-placement.ts).
+     */
+    ROUTER_CONSUMER_THRESHOLD: intVar("ROUTER_CONSUMER_THRESHOLD", DEFAULT_ROUTER_CONSUMER_THRESHOLD, 1, 100_000),
     /** How long a participant whose connection dropped is kept (media and all) for a resume. */
     RECONNECT_GRACE_SECONDS: intVar("RECONNECT_GRACE_SECONDS", 30, 1, 3600),
     /** Sockets that have not shown a join token yet: at most this many per client address... */

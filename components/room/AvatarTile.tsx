@@ -9,11 +9,13 @@ export function AvatarTile({
   mic,
   quality,
   compact,
+  speaking,
 }: {
   participant: Participant;
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
 }) {
   return (
     <TileFrame
@@ -21,6 +23,8 @@ export function AvatarTile({
       data-peer-id={participant.id}
       data-peer-name={participant.displayName}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
+      data-speaking={speaking ? "true" : "false"}
+      speaking={speaking}
       reconnecting={participant.reconnecting}
       label={participant.isHost ? `${participant.displayName} (host)` : participant.displayName}
       micMuted={!mic || mic.paused}

@@ -12,14 +12,16 @@ export interface SelfTileProps {
   micOn: boolean;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
 }
 
-export function SelfTile({ name, stream, cameraOn, micOn, quality, compact }: SelfTileProps) {
+export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, speaking }: SelfTileProps) {
   const showVideo = cameraOn && !!stream;
   return (
     <TileFrame
       data-testid="self-tile"
       data-muted={showVideo ? "false" : "true"}
+      speaking={speaking}
       label={`${name || "You"} (you)`}
       micMuted={!micOn}
       topRight={<QualityIndicator quality={quality} />}

@@ -14,9 +14,10 @@ export interface VideoTileProps {
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
 }
 
-export function VideoTile({ participant, camera, mic, quality, compact }: VideoTileProps) {
+export function VideoTile({ participant, camera, mic, quality, compact, speaking }: VideoTileProps) {
   const name = participant.displayName;
   return (
     <TileFrame
@@ -26,6 +27,8 @@ export function VideoTile({ participant, camera, mic, quality, compact }: VideoT
       data-source="camera"
       data-muted={camera.paused ? "true" : "false"}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
+      data-speaking={speaking ? "true" : "false"}
+      speaking={speaking}
       reconnecting={participant.reconnecting}
       label={participant.isHost ? `${name} (host)` : name}
       micMuted={!mic || mic.paused}
@@ -40,7 +43,7 @@ export function VideoTile({ participant, camera, mic, quality, compact }: VideoT
         </>
       }
     >
-      <MediaVideo stream={camera.stream} hidden={camera.paused} />
+      <MediaVideo stream={camera.stream} hidden={camera.paused} consumerId={camera.consumerId} />
       {camera.paused && <Avatar name={name} small={compact} />}
     </TileFrame>
   );

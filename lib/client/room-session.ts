@@ -6,6 +6,9 @@
 //   transports.ts              send + recv WebRtcTransports, ICE restarts
 //   publisher.ts / subscriber.ts   producers / consumers
 //   local-media-controller.ts  camera, mic, screen tracks and their toggles
+//   layer-reporter.ts          how each remote video is shown (size, visibility) -> server
+//   dynacast.ts                which of our encodings anyone needs <- server
+//   receive-quality.ts         loss and jitter of what we receive -> server
 //   room-state.ts              the state and its pure reducer
 //
 // Join latency is the design driver of the first join: everything that does not need the
@@ -26,9 +29,12 @@ import {
 } from "@/lib/signaling/protocol";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
+import { DynacastApplier } from "./dynacast";
+import { LayerReporter } from "./layer-reporter";
 import { LocalMediaController } from "./local-media-controller";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
+import { ReceiveQualityReporter } from "./receive-quality";
 import { Reconnector, type AttemptResult } from "./reconnector";
 import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
@@ -37,6 +43,7 @@ import {
   type LocalMediaState,
   type RoomAction,
   type RoomError,
+  type RoomLayoutMode,
   type RoomState,
 } from "./room-state";
 import { Subscriber } from "./subscriber";
@@ -50,6 +57,7 @@ export type {
   RemoteMedia,
   RoomError,
   RoomErrorKind,
+  RoomLayoutMode,
   RoomState,
   WarmupStatus,
 } from "./room-state";
@@ -88,6 +96,13 @@ export class RoomSession {
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
   private readonly reconnector = new Reconnector();
+  private dynacast: DynacastApplier | null = null;
+  /** Tells the server how each remote video is shown (the tiles register their <video>s). */
+  readonly layerReporter = new LayerReporter((views) => this.signal("updateConsumerViews", { views }));
+  private readonly receiveQuality = new ReceiveQualityReporter(
+    () => this.transports?.recvTransport() ?? null,
+    (q) => this.signal("reportReceiveQuality", q),
+  );
 
   private token: JoinToken | null = null;
   private tokenPromise: Promise<JoinToken> | null = null;
@@ -140,7 +155,9 @@ export class RoomSession {
     if (this.destroyed) return;
     const next = roomReducer(this.state, action);
     if (next === this.state) return;
+    const mediaChanged = next.media !== this.state.media;
     this.state = next;
+    if (mediaChanged) this.layerReporter.sync(next.media.filter((m) => m.kind === "video").map((m) => m.consumerId));
     for (const fn of [...this.listeners]) fn();
   }
 
@@ -241,7 +258,11 @@ export class RoomSession {
       onHealthChange: () => this.updateConnectionStatus(),
     });
     this.transports = transports;
-    this.publisher = new Publisher(device, transports, this.signal);
+    const publisher = new Publisher(device, transports, this.signal);
+    this.publisher = publisher;
+    const dynacast = new DynacastApplier((id) => publisher.byId(id));
+    this.dynacast = dynacast;
+    publisher.onProducer = (producer) => dynacast.producerReady(producer);
     this.subscriber = new Subscriber(transports, this.signal, (a) => this.dispatch(a), (name) => this.mark(name));
   }
 
@@ -318,6 +339,9 @@ export class RoomSession {
     client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
+    client.on("producerDemand", ({ producerId, maxSpatialLayer }) => current() && this.dynacast?.demand(producerId, maxSpatialLayer));
+    client.on("activeSpeaker", ({ peerId }) => current() && this.dispatch({ type: "activeSpeaker", peerId }));
+    client.on("speakingPeers", ({ peerIds }) => current() && this.dispatch({ type: "speaking", peerIds }));
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
@@ -393,6 +417,7 @@ export class RoomSession {
     saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
     this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
     client.startLiveness();
+    this.receiveQuality.start();
     return res;
   }
 
@@ -501,6 +526,8 @@ export class RoomSession {
     }
     const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
     await this.subscriber!.reconcile(snapshot.consumers);
+    // reports sent while the socket was down are lost
+    this.layerReporter.resendAll();
     const lost = await this.publisher!.reconcile(snapshot.producers);
     if (lost.length) this.localMedia.publishAll();
     await restarts;
@@ -536,6 +563,7 @@ export class RoomSession {
   }
 
   private resetMedia(): void {
+    this.dynacast?.clear();
     this.subscriber?.clear();
     this.publisher?.forgetAll();
     this.transports?.closeAll();
@@ -544,6 +572,7 @@ export class RoomSession {
   /** The call is over for good (gave up, replaced, access revoked): the disconnected screen. */
   private endCall(error: RoomError): void {
     this.reconnector.stop();
+    this.receiveQuality.stop();
     this.identity = null;
     this.localMedia.stopAll();
     this.closeConnection();
@@ -574,10 +603,11 @@ export class RoomSession {
     return this.localMedia.toggleScreen();
   }
 
-  /** Not used yet (no simulcast); kept for when layers are selectable. */
-  setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    return this.signal("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer }).then(() => undefined);
+  /** Grid or speaker layout (the `layout-toggle` button). */
+  setLayout(layout: RoomLayoutMode): void {
+    this.dispatch({ type: "layout", layout });
   }
+
 
   dismissNotice(): void {
     this.patch({ notice: null });
@@ -603,6 +633,7 @@ export class RoomSession {
   async leave(): Promise<void> {
     if (this.state.phase !== "joined" && this.state.phase !== "joining") return;
     this.reconnector.stop();
+    this.receiveQuality.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
     this.identity = null;
@@ -620,6 +651,8 @@ export class RoomSession {
   destroy(): void {
     if (this.destroyed) return;
     this.reconnector.stop();
+    this.receiveQuality.stop();
+    this.layerReporter.destroy();
     this.localMedia.stopAll();
     this.closeConnection();
     this.destroyed = true;

@@ -68,6 +68,9 @@ export interface ConnectionState {
   attempt: number;
 }
 
+/** "grid": everyone the same size (paged in big rooms); "speaker": the active speaker large + a filmstrip. */
+export type RoomLayoutMode = "grid" | "speaker";
+
 export interface RoomState {
   roomId: string;
   phase: Phase;
@@ -85,6 +88,11 @@ export interface RoomState {
   quality: Record<string, PeerQuality>;
   local: LocalMediaState;
   connection: ConnectionState;
+  /** The dominant speaker (server's ActiveSpeakerObserver); null until someone spoke. */
+  activeSpeakerId: string | null;
+  /** Peers speaking right now (audio level above the threshold), sorted. */
+  speaking: string[];
+  layout: RoomLayoutMode;
 }
 
 export type RoomAction =
@@ -102,6 +110,9 @@ export type RoomAction =
   | { type: "mediaCleared" }
   | { type: "quality"; peers: PeerQuality[] }
   | { type: "connection"; connection: ConnectionState }
+  | { type: "activeSpeaker"; peerId: string | null }
+  | { type: "speaking"; peerIds: string[] }
+  | { type: "layout"; layout: RoomLayoutMode }
   /** Leaving, or giving up: nobody is listed any more. */
   | { type: "roomCleared" };
 
@@ -129,6 +140,9 @@ export function initialRoomState(opts: { roomId: string; displayName?: string; c
       busy: { camera: false, mic: false, screen: false },
     },
     connection: { status: "connected", attempt: 0 },
+    activeSpeakerId: null,
+    speaking: [],
+    layout: "grid",
   };
 }
 
@@ -157,6 +171,8 @@ function withoutPeer(state: RoomState, peerId: string): RoomState {
     participants: state.participants.filter((p) => p.id !== peerId),
     media: state.media.filter((m) => m.peerId !== peerId),
     quality,
+    speaking: state.speaking.includes(peerId) ? state.speaking.filter((id) => id !== peerId) : state.speaking,
+    activeSpeakerId: state.activeSpeakerId === peerId ? null : state.activeSpeakerId,
   };
 }
 
@@ -222,7 +238,17 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         return state;
       }
       return { ...state, connection: action.connection };
+    case "activeSpeaker":
+      if (action.peerId === state.activeSpeakerId) return state;
+      return { ...state, activeSpeakerId: action.peerId };
+    case "speaking": {
+      const next = [...new Set(action.peerIds)].sort();
+      if (next.length === state.speaking.length && next.every((id, i) => id === state.speaking[i])) return state;
+      return { ...state, speaking: next };
+    }
+    case "layout":
+      return action.layout === state.layout ? state : { ...state, layout: action.layout };
     case "roomCleared":
-      return { ...state, participants: [], media: [], quality: {}, notice: null };
+      return { ...state, participants: [], media: [], quality: {}, notice: null, activeSpeakerId: null, speaking: [] };
   }
 }

@@ -15,6 +15,10 @@ export type RegistryCounts = {
   transports: number;
   producers: number;
   consumers: number;
+  /** Consumers paused because their viewer cannot see them (per-viewer layers). */
+  hiddenConsumers: number;
+  /** Routers of all rooms (a room spanning two workers has two). */
+  routers: number;
 };
 
 export class RoomRegistry {
@@ -30,6 +34,7 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      routerConsumerThreshold?: number;
     },
   ) {}
 
@@ -53,6 +58,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        routerConsumerThreshold: this.options.routerConsumerThreshold,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {
@@ -83,6 +89,8 @@ export class RoomRegistry {
       transports: 0,
       producers: 0,
       consumers: 0,
+      hiddenConsumers: 0,
+      routers: 0,
     };
     for (const room of this.rooms.values()) {
       const r = room.counts();
@@ -93,6 +101,8 @@ export class RoomRegistry {
       c.transports += r.transports;
       c.producers += r.producers;
       c.consumers += r.consumers;
+      c.hiddenConsumers += r.hiddenConsumers;
+      c.routers += r.routers;
     }
     return c;
   }

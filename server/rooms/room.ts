@@ -1,7 +1,8 @@
 // A Room owns its peers and their lifecycle (modelled on mediasoup-demo's server Room):
 // pre-join binding, join, reconnect grace and resume, replacement by a new join of the same
-// person, leave and close. The media objects live in RoomMedia, on a RoomRouter that moves
-// to a live worker when its worker dies; quality sampling lives in QualitySampler.
+// person, leave and close. The media objects live in RoomMedia, on the room's routers
+// (RoomRouters: one per worker the room spans; a dead worker's peers set their media up again
+// on the routers that are left); quality sampling lives in QualitySampler.
 //
 // Pre-joined peers (sockets that only fetched router capabilities, maybe created
 // transports) count as members but are invisible to others; joined peers see each other
@@ -17,7 +18,8 @@ import type { Peer, PeerSink } from "./peer";
 import { RoomMedia } from "./room-media";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
-import { RoomRouter } from "./room-router";
+import type { LocalRoomRouter } from "./room-router";
+import { RoomRouters } from "./room-routers";
 
 export { QUALITY_INTERVAL_MS } from "./room-quality";
 /** WebSocket close code sent to peers when their room is torn down. */
@@ -37,6 +39,8 @@ export type RoomOptions = {
   logger: Logger;
   qualityIntervalMs?: number;
   reconnectGraceMs?: number;
+  /** Rooms across cores: expected consumers per router before another worker is used. */
+  routerConsumerThreshold?: number;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -46,7 +50,7 @@ const FANOUT_METHODS: ReadonlySet<string> = new Set(["produce", "closeProducer",
 
 export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
-  readonly router: RoomRouter;
+  readonly routers: RoomRouters;
   readonly media: RoomMedia;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
@@ -62,35 +66,40 @@ export class Room extends EventEmitter<RoomEvents> {
 
   static async create(options: RoomOptions): Promise<Room> {
     const log = options.logger.child({ room: options.roomId });
-    const router = await RoomRouter.create(options.pool, options.roomId, log);
-    return new Room(options, router, log);
+    const routers = await RoomRouters.create({
+      pool: options.pool,
+      roomId: options.roomId,
+      log,
+      consumerThreshold: options.routerConsumerThreshold,
+    });
+    return new Room(options, routers, log);
   }
 
-  private constructor(options: RoomOptions, router: RoomRouter, log: Logger) {
+  private constructor(options: RoomOptions, routers: RoomRouters, log: Logger) {
     super();
     this.roomId = options.roomId;
-    this.router = router;
+    this.routers = routers;
     this.log = log;
     this.media = new RoomMedia(this);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
-    router.on("moved", (reason) => this.onRouterMoved(reason));
-    router.on("lost", () => this.close("no media worker available"));
+    routers.on("lost", (router) => this.onRouterLost(router));
+    routers.on("unavailable", () => this.close("no media worker available"));
     this.qualityTimer = setInterval(() => {
       void this.sampleQuality();
     }, options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
     this.qualityTimer.unref();
-    this.log.info({ worker: router.workerIndex }, "room created");
+    this.log.info({ workers: routers.workerIndexes, routerConsumerThreshold: routers.threshold }, "room created");
   }
 
   get routerRtpCapabilities(): ms.RtpCapabilities {
-    return this.router.rtpCapabilities;
+    return this.routers.rtpCapabilities;
   }
 
-  /** Index of the worker the room is on now (changes when a worker dies). */
-  get workerIndex(): number {
-    return this.router.workerIndex;
+  /** Indexes of the workers the room spans now (changes with load and when a worker dies). */
+  get workerIndexes(): number[] {
+    return this.routers.workerIndexes;
   }
 
   joinedPeers(): Peer[] {
@@ -156,6 +165,8 @@ export class Room extends EventEmitter<RoomEvents> {
     if (previous && previous !== sink) previous.close(CLOSE_CODES.superseded, "resumed on a newer connection");
     // the gap left decoders waiting on both sides of this peer
     this.media.requestKeyFrames(p);
+    // dynacast notices sent while it was away
+    this.media.dynacast.resend(p);
     if (wasReconnecting) {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
@@ -176,11 +187,16 @@ export class Room extends EventEmitter<RoomEvents> {
     };
   }
 
-  /** The router moved to another worker: every peer's media is gone; tell them to set it up again. */
-  private onRouterMoved(reason: string): void {
+  /**
+   * A router's worker died: the media of every peer homed on it is gone; tell them to set it
+   * up again (their new transports go on a live router). Peers elsewhere only lose their
+   * consumers of those peers' producers (consumerClosed) and get new ones as they publish again.
+   */
+  private onRouterLost(router: LocalRoomRouter): void {
     for (const peer of this.peers.values()) {
+      if (peer.router !== router) continue;
       peer.resetMedia();
-      peer.notify("mediaReset", { reason });
+      peer.notify("mediaReset", { reason: "media server restarted" });
     }
   }
 
@@ -193,6 +209,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const wasJoined = peer.joined;
     peer.close();
     if (wasJoined) {
+      this.media.speakers.peerGone(peer.id);
       this.log.info({ peer: peer.id, left: this.joinedPeers().length }, "peer left");
       for (const other of this.joinedPeers()) other.notify("peerLeft", { peerId: peer.id });
       notifyObserver(this.observer, this.log, "peerLeft", this.roomId, peer);
@@ -222,7 +239,8 @@ export class Room extends EventEmitter<RoomEvents> {
       }
       if (wasJoined && !silent) notifyObserver(this.observer, this.log, "peerLeft", this.roomId, peer);
     }
-    this.router.close();
+    this.media.close();
+    this.routers.close();
     this.log.info({ reason, disconnected: peers.length }, "room closed");
     if (!silent) notifyObserver(this.observer, this.log, "roomClosed", this.roomId);
     this.emit("close", reason);
@@ -267,12 +285,15 @@ export class Room extends EventEmitter<RoomEvents> {
       case "resumeProducer":
         await media.resumeProducer(peer, request.data.producerId);
         return respond({});
-      case "resumeConsumer": {
-        const consumer = await media.resumeConsumer(peer, request.data.consumerId);
-        respond({});
-        if (consumer.kind === "video" && !consumer.closed) consumer.requestKeyFrame().catch(() => undefined);
-        return;
-      }
+      case "resumeConsumer":
+        await media.resumeConsumer(peer, request.data.consumerId);
+        return respond({});
+      case "updateConsumerViews":
+        await media.updateConsumerViews(peer, request.data.views);
+        return respond({});
+      case "reportReceiveQuality":
+        peer.receiveReport = { ...request.data, at: Date.now() };
+        return respond({});
       case "setConsumerPreferredLayers":
         await media.setConsumerPreferredLayers(peer, request.data);
         return respond({});
@@ -334,6 +355,10 @@ export class Room extends EventEmitter<RoomEvents> {
     const info = peer.info();
     for (const other of others) other.notify("peerJoined", { peer: info });
     notifyObserver(this.observer, this.log, "peerJoined", this.roomId, peer);
+    // who speaks now, so the newcomer's speaker layout does not wait for the next change
+    const speakers = this.media.speakers;
+    if (speakers.dominant) peer.notify("activeSpeaker", { peerId: speakers.dominant });
+    if (speakers.speakingNow.length) peer.notify("speakingPeers", { peerIds: speakers.speakingNow });
     await this.media.consumeAllFor(peer);
   }
 
@@ -344,7 +369,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.closed) return [];
     const joined = this.joinedPeers();
     if (joined.length === 0) return [];
-    const peers = await this.quality.sample(joined);
+    const peers = await this.quality.sample(joined, (id) => this.media.dynacast.isSuspended(id));
     if (!peers || this.closed) return [];
     for (const p of this.joinedPeers()) p.notify("qualityUpdate", { peers });
     for (const q of peers) notifyObserver(this.observer, this.log, "qualitySample", this.roomId, q.peerId, q);
@@ -352,10 +377,11 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Counts for /api/sfu/stats. */
-  counts(): { peers: number; joined: number; reconnecting: number; transports: number; producers: number; consumers: number } {
+  counts(): RoomCounts {
     let transports = 0;
     let producers = 0;
     let consumers = 0;
+    let hiddenConsumers = 0;
     let joined = 0;
     let reconnecting = 0;
     for (const p of this.peers.values()) {
@@ -364,7 +390,39 @@ export class Room extends EventEmitter<RoomEvents> {
       transports += p.transports.size;
       producers += p.producers.size;
       consumers += p.consumers.size;
+      for (const c of p.consumers.values()) if (c.appData.choice?.paused) hiddenConsumers++;
     }
-    return { peers: this.peers.size, joined, reconnecting, transports, producers, consumers };
+    return { peers: this.peers.size, joined, reconnecting, transports, producers, consumers, hiddenConsumers, routers: this.routers.list.length };
   }
+
+  /** Where the room runs, for the loopback-only detail of /api/sfu/stats. */
+  detail(): RoomDetail {
+    return {
+      roomId: this.roomId,
+      routers: this.routers.list.map((r) => ({
+        worker: r.workerIndex,
+        peers: [...this.peers.values()].filter((p) => p.router === r).length,
+        consumers: r.consumerCount,
+      })),
+      activeSpeaker: this.media.speakers.dominant,
+    };
+  }
+}
+
+export type RoomCounts = {
+  peers: number;
+  joined: number;
+  reconnecting: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+  /** Consumers paused because their viewer cannot see them (hidden tile, other page, background tab). */
+  hiddenConsumers: number;
+  routers: number;
+};
+
+export type RoomDetail = {
+  roomId: string;
+  routers: { worker: number; peers: number; consumers: number }[];
+  activeSpeaker: string | null;
 }

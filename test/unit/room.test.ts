@@ -199,6 +199,8 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
         transports: 0,
         producers: 0,
         consumers: 0,
+        hiddenConsumers: 0,
+        routers: 0,
         connections: 0,
         unauthenticated: 0,
       },
