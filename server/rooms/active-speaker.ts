@@ -11,10 +11,13 @@ import type { LocalRoomRouter } from "./room-router";
 import type { RoomRouters } from "./room-routers";
 
 /**
- * -70 dBov: above a quiet room's noise with noise suppression on, well below speech
- * (≈ -20…-40 dBov) and the fake microphone's beep (≈ -10…-50 dBov).
+ * -80 dBov (mediasoup-demo's value). mediasoup averages the packets' audio levels (dBov) over
+ * each interval: continuous speech lands around -30…-50, a mic that is on in a quiet room
+ * with noise suppression and DTX near -127 (DTX packets say silence), and Chromium's fake
+ * microphone — a short beep twice a second, silence between — measured -72…-75 here.
+ * A muted mic's producer is paused: it sends nothing and is never above any threshold.
  */
-export const SPEAKING_THRESHOLD_DBOV = -70;
+export const SPEAKING_THRESHOLD_DBOV = -80;
 export const AUDIO_LEVEL_INTERVAL_MS = 500;
 /** A speaker stays "speaking" this long after their last loud interval (no flicker between words). */
 export const SPEAKING_HOLD_MS = 1_200;
@@ -94,6 +97,7 @@ export class ActiveSpeakers {
         obs.levels.addProducer({ producerId: mic.producer.id }),
         obs.dominant.addProducer({ producerId: mic.producer.id }),
       ]);
+      this.hooks.log.debug({ producer: mic.producer.id, peer: mic.producer.appData.peerId }, "mic observed");
     } catch (err) {
       if (!mic.producer.closed && !obs.levels.closed) {
         this.hooks.log.warn({ err: (err as Error).message, producer: mic.producer.id }, "cannot observe a mic");
@@ -124,11 +128,18 @@ export class ActiveSpeakers {
       ]);
       if (this.closed) return null;
       const obs: Observers = { router, levels, dominant, observed: new Set() };
-      levels.on("volumes", (volumes) => this.onVolumes(volumes.map((v) => v.producer.appData as ProducerAppData)));
+      levels.on("volumes", (volumes) => {
+        this.hooks.log.debug({ volumes: volumes.map((v) => [(v.producer.appData as ProducerAppData).peerId, v.volume]) }, "audio levels");
+        this.onVolumes(volumes.map((v) => v.producer.appData as ProducerAppData));
+      });
       levels.on("silence", () => this.evaluateSpeaking());
-      dominant.on("dominantspeaker", ({ producer }) => this.setDominant((producer.appData as ProducerAppData).peerId));
+      dominant.on("dominantspeaker", ({ producer }) => {
+        this.hooks.log.debug({ peer: (producer.appData as ProducerAppData).peerId }, "dominant speaker");
+        this.setDominant((producer.appData as ProducerAppData).peerId);
+      });
       this.observers = obs;
       await Promise.all(this.hooks.mics().map((mic) => this.observe(obs, mic)));
+      this.hooks.log.debug({ worker: router.workerIndex, mics: obs.observed.size }, "audio observers ready");
       return obs;
     } catch (err) {
       if (!router.closed) this.hooks.log.warn({ err: (err as Error).message }, "cannot create the audio observers");
