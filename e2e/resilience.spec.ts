@@ -175,6 +175,10 @@ test.describe("server-side faults", () => {
 
   test("server restart (SIGTERM, same port and database): back within 5 s of listening; one session, one attendance each", async () => {
     test.setTimeout(120_000);
+    // Ana mutes her microphone: after the restart it must still be muted, for her and for Ben
+    await ana.page.getByTestId("toggle-mic").click();
+    await expect(ana.page.getByTestId("toggle-mic")).toHaveAttribute("aria-pressed", "false");
+    await expect(tilesOf(ben.page, "Ana").getByRole("img", { name: "Microphone muted" })).toBeVisible();
     await server.stop("SIGTERM");
     await expect(ana.page.getByTestId("reconnecting-banner")).toBeVisible();
     await server.start();
@@ -183,6 +187,9 @@ test.describe("server-side faults", () => {
     console.log(`[resilience] restart: media both ways ${Date.now() - t0} ms after the server listened again`);
     await expectSameCall([ana, ben]);
     expect((await recoveryCounters(ana)).rejoins).toBeGreaterThan(0);
+    await expect(ana.page.getByTestId("toggle-mic")).toHaveAttribute("aria-pressed", "false");
+    await expect(tilesOf(ben.page, "Ana").getByRole("img", { name: "Microphone muted" })).toBeVisible();
+    await expect(ana.page.getByTestId("toggle-camera")).toHaveAttribute("aria-pressed", "true");
     const h = await historyOf(server, room.roomId);
     expect(h.sessions, `one meeting session: ${JSON.stringify(h)}`).toBe(1);
     expect(h.attendances.map((a) => a.displayName).sort()).toEqual(["Ana", "Ben"]);

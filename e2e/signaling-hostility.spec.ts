@@ -5,8 +5,10 @@
 // and consumers (must be refused, and the owner's objects must survive), mediasoup-invalid
 // parameters, an invalid-UTF-8 text frame, forged tokens — then no leak, and a normal join.
 import { expect, test } from "@playwright/test";
+import WebSocket from "ws";
 import { signJoinToken } from "../lib/auth/join-token";
-import { baseUrl, guestJoinToken, RawSignalingClient, sfuStats, waitForStats } from "./fixtures/app";
+import { CLOSE_CODES } from "../lib/signaling/protocol";
+import { baseUrl, guestJoinToken, RawSignalingClient, sfuStats, waitForStats, wsUrl } from "./fixtures/app";
 import { createMeetingRoom, type MeetingRoom } from "./fixtures/room";
 import { TEST_NEXTAUTH_SECRET } from "./fixtures/server-env";
 
@@ -151,5 +153,30 @@ test.describe("signaling hostility (production server)", () => {
     expect((await ok.request("leave", {})).ok).toBe(true);
     await ok.close();
     await waitForStats(request, (s) => s.peers === baseline.peers && s.transports === baseline.transports, { message: "after normal leave" });
+  });
+});
+
+test.describe("socket hygiene (production server)", () => {
+  test("a socket that never shows a join token is closed within 10 s (4001)", async () => {
+    const silent = await RawSignalingClient.connect();
+    const t0 = Date.now();
+    const closed = await silent.waitForClose(12_000);
+    expect(closed.code).toBe(CLOSE_CODES.authTimeout);
+    expect(Date.now() - t0).toBeLessThanOrEqual(10_500);
+  });
+
+  test("an upgrade from a foreign Origin is refused (403); the site's own is accepted", async () => {
+    const status = (origin: string) =>
+      new Promise<number | "open">((resolve) => {
+        const ws = new WebSocket(wsUrl(), { headers: { Origin: origin } });
+        ws.once("open", () => {
+          ws.close();
+          resolve("open");
+        });
+        ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once("error", () => undefined);
+      });
+    expect(await status("https://evil.example")).toBe(403);
+    expect(await status(new URL(baseUrl()).origin)).toBe("open");
   });
 });

@@ -22,6 +22,7 @@ export type SignalingConfig = Pick<
       Config,
       | "RECONNECT_GRACE_SECONDS"
       | "ROUTER_CONSUMER_THRESHOLD"
+      | "INGEST_LISTEN_IP"
       | "WS_MAX_UNAUTHENTICATED_PER_IP"
       | "WS_MAX_UNAUTHENTICATED"
       | "ALLOWED_ORIGINS"
@@ -84,6 +85,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     routerConsumerThreshold: config.ROUTER_CONSUMER_THRESHOLD,
     reconnectGraceMs:
       options.reconnectGraceMs ?? (config.RECONNECT_GRACE_SECONDS ? config.RECONNECT_GRACE_SECONDS * 1000 : undefined),
+    ingest: { listenIp: config.INGEST_LISTEN_IP ?? "127.0.0.1" },
   });
   const signaling = attachSignalingServer({
     httpServer: options.httpServer,

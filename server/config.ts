@@ -68,6 +68,17 @@ export const envSchema = z
         .transform((v) => v ?? defaultAnnouncedAddress()),
     ),
     RTC_MIN_PORT: intVar("RTC_MIN_PORT", 40000, 1024, 65535),
+    /**
+     * Address the ingest PlainTransports (admins streaming ffmpeg/RTP into a room) listen on.
+     * Loopback by default: such a transport takes media from whoever sends to it first.
+     */
+    INGEST_LISTEN_IP: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || net.isIP(v) !== 0, "INGEST_LISTEN_IP must be an IPv4 or IPv6 address")
+        .transform((v) => v ?? "127.0.0.1"),
+    ),
     NUM_WORKERS: intVar("NUM_WORKERS", os.availableParallelism(), 1, 64),
     LOG_LEVEL: optionalString.pipe(
       z

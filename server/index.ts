@@ -136,8 +136,9 @@ async function main(): Promise<void> {
     force.unref();
     void (async () => {
       try {
+        observer.beginShutdown(); // leaves from here on are the restart, not people leaving
         await signaling.close();
-        await observer.shutdown(); // ends open meeting sessions, flushes pending writes
+        await observer.shutdown(); // ends open meeting sessions (as "restart"), flushes pending writes
         pool.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

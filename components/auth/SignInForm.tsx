@@ -23,6 +23,12 @@ export function signInErrorMessage(code: string | null | undefined): string | un
       return "Wrong email or password.";
     case "BadInput":
       return "Enter your email and password.";
+    case "OAuthLocalUnverified":
+      return "An account with this email address already exists, but its address is not confirmed yet. Sign in with your password and confirm the address from the mail we sent (or reset the password by mail), then use this provider again.";
+    case "OAuthEmailUnverified":
+      return "The provider has not verified this email address, so it cannot be used to sign in here. Verify it with the provider first.";
+    case "OAuthNoEmail":
+      return "The provider did not share an email address.";
     case "OAuthAccountNotLinked":
     case "AccessDenied":
       return "That account could not be used to sign in.";
@@ -100,6 +106,11 @@ export function SignInForm({
           error={clientErrors.password}
           required
         />
+        <p className="text-right text-sm">
+          <Link href="/forgot-password" className="text-sky-400 hover:underline" data-testid="forgot-password">
+            Forgot password?
+          </Link>
+        </p>
         <Button type="submit" className="w-full" data-testid="signin-submit" pending={pending} disabled={!hydrated} pendingText="Signing in…">
           Sign in
         </Button>
@@ -112,6 +123,7 @@ export function SignInForm({
               key={p.id}
               type="button"
               className={buttonClass("secondary", "w-full")}
+              data-testid={`oauth-${p.id}`}
               onClick={() => signIn(p.id, { callbackUrl })}
             >
               Continue with {p.name}

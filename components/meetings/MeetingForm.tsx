@@ -10,6 +10,8 @@ import { FormError } from "@/components/ui/FormError";
 import { formatInZone, useBrowserTimeZone } from "@/components/ui/LocalTime";
 import { useHydrated } from "@/components/ui/useHydrated";
 import { zonedWallTimeToUtc } from "@/lib/time/zoned";
+import type { RecurrenceChoice } from "@/lib/meetings/recurrence";
+import { RecurrenceFields } from "@/components/meetings/RecurrenceFields";
 
 export interface MeetingFormDefaults {
   title: string;
@@ -20,6 +22,9 @@ export interface MeetingFormDefaults {
   timeZone: string | null;
   durationMinutes: number;
   requireSignIn: boolean;
+  /** One address per line. */
+  attendees: string;
+  recurrence: RecurrenceChoice;
 }
 
 const noopSubscribe = () => () => {};
@@ -154,6 +159,17 @@ export function MeetingForm({
         required
         error={errors.durationMinutes}
         className="max-w-40"
+      />
+      <RecurrenceFields defaults={defaults.recurrence} errors={errors} />
+      <Textarea
+        id="meeting-attendees"
+        name="attendees"
+        label="Invite by email (optional)"
+        hint="One address per line (or separated by commas). Each gets the invite link and a calendar invitation; changes and cancellations follow."
+        data-testid="meeting-attendees"
+        defaultValue={defaults.attendees}
+        rows={3}
+        error={errors.attendees}
       />
       <Checkbox
         id="meeting-require-signin"

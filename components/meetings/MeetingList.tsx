@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { Meeting } from "@/lib/db";
+import type { ListedMeeting } from "@/lib/meetings/service";
 import { LocalTime } from "@/components/ui/LocalTime";
 
-export function MeetingList({ meetings, empty, testId }: { meetings: Meeting[]; empty: string; testId: string }) {
+export function MeetingList({ meetings, empty, testId }: { meetings: ListedMeeting[]; empty: string; testId: string }) {
   if (meetings.length === 0) return <p className="text-sm text-slate-400">{empty}</p>;
   return (
     <ul className="divide-y divide-slate-800 rounded-lg border border-slate-800" data-testid={testId}>
@@ -13,8 +13,12 @@ export function MeetingList({ meetings, empty, testId }: { meetings: Meeting[]; 
             {m.status === "cancelled" ? (
               <span className="rounded-full bg-red-900/60 px-2 py-0.5 text-xs text-red-200">Cancelled</span>
             ) : null}
-            <span className="ml-auto text-sm text-slate-400">
-              <LocalTime iso={m.startsAt.toISOString()} /> · {m.durationMinutes} min
+            {m.recurrenceRule ? (
+              <span className="rounded-full bg-sky-900/60 px-2 py-0.5 text-xs text-sky-200" data-testid="meeting-recurring">Repeats</span>
+            ) : null}
+            <span className="ml-auto text-sm text-slate-400" data-testid="meeting-next" data-starts-at={(m.next ?? m).startsAt.toISOString()}>
+              {m.recurrenceRule && m.next ? "Next: " : null}
+              <LocalTime iso={(m.next ?? m).startsAt.toISOString()} /> · {(m.next ?? m).durationMinutes} min
             </span>
           </Link>
         </li>

@@ -1,13 +1,15 @@
 import Link from "next/link";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getCurrentUserWithStatus } from "@/lib/auth/session";
+import { VerifyEmailNotice } from "@/components/auth/VerifyEmailNotice";
 import { displayNameOf } from "@/lib/auth/users";
 import { SignOutButton } from "@/components/auth/SignOutButton";
 import { ButtonLink } from "@/components/ui/Button";
 
 export async function SiteHeader() {
-  const user = await getCurrentUser();
+  const user = await getCurrentUserWithStatus();
   return (
     <header className="border-b border-slate-800 bg-slate-950/80">
+      {user && !user.emailVerified ? <VerifyEmailNotice email={user.email} /> : null}
       <nav aria-label="Main" className="mx-auto flex max-w-5xl items-center gap-4 px-6 py-3">
         <Link href="/" className="text-lg font-semibold tracking-tight text-white">
           Meet

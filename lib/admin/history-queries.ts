@@ -2,6 +2,7 @@
 // paging and CSV. Takes the Prisma client as an argument (tests use their own SQLite).
 import type { Db, Prisma } from "@/lib/db";
 import { isValidTimeZone, zonedDayEndToUtc, zonedDayStartToUtc } from "@/lib/time/zoned";
+import type { QualitySummary } from "@/lib/quality/summary";
 
 export const HISTORY_PAGE_SIZE = 20;
 export const CSV_MAX_ROWS = 50_000;
@@ -79,24 +80,15 @@ export function historyWhere(f: HistoryFilters): Prisma.MeetingSessionWhereInput
   return where;
 }
 
+// One Attendance row per person and session: the participant count is the row count.
 const sessionInclude = {
   meeting: { select: { id: true, title: true, hostId: true, host: { select: { name: true, email: true } } } },
+  _count: { select: { attendances: true } },
 } as const;
-
-/** Distinct participantKey count per session id. */
-async function participantCounts(db: Db, sessionIds: string[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (let i = 0; i < sessionIds.length; i += 500) {
-    const chunk = sessionIds.slice(i, i + 500);
-    const groups = await db.attendance.groupBy({ by: ["sessionId", "participantKey"], where: { sessionId: { in: chunk } } });
-    for (const g of groups) counts.set(g.sessionId, (counts.get(g.sessionId) ?? 0) + 1);
-  }
-  return counts;
-}
 
 type SessionWithMeeting = Prisma.MeetingSessionGetPayload<{ include: typeof sessionInclude }>;
 
-function toRow(s: SessionWithMeeting, participants: number): HistoryRow {
+function toRow(s: SessionWithMeeting, participants: number = s._count.attendances): HistoryRow {
   return {
     id: s.id,
     meetingId: s.meeting.id,
@@ -130,8 +122,7 @@ export async function listSessions(
     skip: (page - 1) * pageSize,
     take: pageSize,
   });
-  const counts = await participantCounts(db, sessions.map((s) => s.id));
-  return { rows: sessions.map((s) => toRow(s, counts.get(s.id) ?? 0)), total, page, pageCount, pageSize };
+  return { rows: sessions.map((s) => toRow(s)), total, page, pageCount, pageSize };
 }
 
 /** Every matching session (newest first, capped) for the CSV export. */
@@ -142,8 +133,27 @@ export async function listAllSessions(db: Db, filters: HistoryFilters, max = CSV
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take: max,
   });
-  const counts = await participantCounts(db, sessions.map((s) => s.id));
-  return sessions.map((s) => toRow(s, counts.get(s.id) ?? 0));
+  return sessions.map((s) => toRow(s));
+}
+
+/** Every matching session with its attendance rows (CSV export), attendances read in chunks. */
+export async function listAllSessionsWithAttendance(db: Db, filters: HistoryFilters, max = CSV_MAX_ROWS, now: Date = new Date()) {
+  const sessions = await listAllSessions(db, filters, max);
+  const bySession = new Map<string, AttendanceRow[]>();
+  for (let i = 0; i < sessions.length; i += 500) {
+    const ids = sessions.slice(i, i + 500).map((s) => s.id);
+    const rows = await db.attendance.findMany({
+      where: { sessionId: { in: ids } },
+      orderBy: [{ joinedAt: "asc" }, { id: "asc" }],
+      include: { user: { select: { email: true } } },
+    });
+    for (const a of rows) {
+      const list = bySession.get(a.sessionId) ?? [];
+      list.push(toAttendanceRow(a, now));
+      bySession.set(a.sessionId, list);
+    }
+  }
+  return sessions.map((session) => ({ session, attendances: bySession.get(session.id) ?? [] }));
 }
 
 /** Hosts that have at least one meeting (for the filter select). */
@@ -156,25 +166,39 @@ export async function listHosts(db: Db): Promise<{ id: string; name: string | nu
   });
 }
 
-export interface AttendanceRow {
+export interface AttendanceRow extends QualitySummary {
   id: string;
   displayName: string;
   isGuest: boolean;
+  /** "host" | "co-host" | "signed-in" | "guest". */
+  role: string;
   userId: string | null;
   userEmail: string | null;
   participantKey: string;
+  /** First join. */
   joinedAt: Date;
+  /** Last leave (null while in the meeting). */
   leftAt: Date | null;
-  durationMs: number | null;
-  qualitySamples: number;
-  meanPacketLoss: number | null;
-  maxPacketLoss: number | null;
-  meanRttMs: number | null;
-  meanSendKbps: number | null;
-  meanRecvKbps: number | null;
+  /** In-meeting time summed over all joins (the current stay counted up to now). */
+  durationMs: number;
+  joinCount: number;
+  reconnectCount: number;
 }
 
-export async function getSessionDetail(db: Db, id: string) {
+/** Stored in-meeting time plus the stay in progress. */
+export function inMeetingMs(a: { inMeetingMs: number; currentJoinAt: Date | null; leftAt: Date | null }, now: Date = new Date()): number {
+  const current = a.currentJoinAt && !a.leftAt ? Math.max(0, now.getTime() - a.currentJoinAt.getTime()) : 0;
+  return a.inMeetingMs + current;
+}
+
+type StoredAttendance = Prisma.AttendanceGetPayload<{ include: { user: { select: { email: true } } } }>;
+
+export function toAttendanceRow(stored: StoredAttendance, now: Date = new Date()): AttendanceRow {
+  const { user, sessionId: _s, lastSeenAt: _l, currentJoinAt, inMeetingMs: ms, endReason: _e, ...a } = stored;
+  return { ...a, userEmail: user?.email ?? null, durationMs: inMeetingMs({ inMeetingMs: ms, currentJoinAt, leftAt: a.leftAt }, now) };
+}
+
+export async function getSessionDetail(db: Db, id: string, now: Date = new Date()) {
   if (!id || id.length > 64) return null;
   const s = await db.meetingSession.findUnique({
     where: { id },
@@ -184,25 +208,8 @@ export async function getSessionDetail(db: Db, id: string) {
     },
   });
   if (!s) return null;
-  const participants = new Set(s.attendances.map((a) => a.participantKey)).size;
-  const attendances: AttendanceRow[] = s.attendances.map((a) => ({
-    id: a.id,
-    displayName: a.displayName,
-    isGuest: a.isGuest,
-    userId: a.userId,
-    userEmail: a.user?.email ?? null,
-    participantKey: a.participantKey,
-    joinedAt: a.joinedAt,
-    leftAt: a.leftAt,
-    durationMs: a.leftAt ? Math.max(0, a.leftAt.getTime() - a.joinedAt.getTime()) : null,
-    qualitySamples: a.qualitySamples,
-    meanPacketLoss: a.meanPacketLoss,
-    maxPacketLoss: a.maxPacketLoss,
-    meanRttMs: a.meanRttMs,
-    meanSendKbps: a.meanSendKbps,
-    meanRecvKbps: a.meanRecvKbps,
-  }));
-  return { session: toRow(s, participants), attendances };
+  const attendances = s.attendances.map((a) => toAttendanceRow(a, now));
+  return { session: toRow(s), attendances };
 }
 
 // ---- formatting -----------------------------------------------------------------------
@@ -257,27 +264,6 @@ export const CSV_HEADER = [
   "participants",
   "peak_participants",
 ];
-
-export function sessionsToCsv(rows: HistoryRow[]): string {
-  const lines = [CSV_HEADER.join(",")];
-  for (const r of rows) {
-    lines.push(
-      csvLine([
-        r.id,
-        r.meetingId,
-        r.meetingTitle,
-        r.hostName ?? "",
-        r.hostEmail,
-        r.startedAt.toISOString(),
-        r.endedAt ? r.endedAt.toISOString() : "",
-        r.durationMs === null ? "" : Math.round(r.durationMs / 1000),
-        r.participants,
-        r.peakParticipants,
-      ]),
-    );
-  }
-  return lines.join("\r\n") + "\r\n";
-}
 
 /** Query string for links that keep the current filters (page optional). */
 export function historySearch(q: Pick<HistoryQuery, "from" | "to" | "host" | "tz">, page?: number): string {

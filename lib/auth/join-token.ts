@@ -22,6 +22,12 @@ export type JoinTokenClaims = {
   uid?: string;
   /** Meeting id (absent for ad-hoc rooms). */
   mid?: string;
+  /**
+   * Ingest (bot) token: may stream an RTP source (ffmpeg) into the room through PlainTransports
+   * (server/rooms/ingest.ts). Issued only to admins (POST /api/admin/rooms/[roomId]/ingest-token)
+   * or by an operator holding the server secret (`npm run room:stream`).
+   */
+  ingest?: boolean;
 };
 
 export type JoinTokenErrorCode = "expired" | "wrong_room" | "invalid" | "no_secret";
@@ -80,6 +86,7 @@ export async function signJoinToken(
   };
   if (claims.uid !== undefined) payload.uid = claims.uid;
   if (claims.mid !== undefined) payload.mid = claims.mid;
+  if (claims.ingest) payload.ingest = true;
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
@@ -115,7 +122,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, exp } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, ingest, exp } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -124,6 +131,7 @@ export async function verifyJoinToken(
       typeof guest !== "boolean" ||
       (uid !== undefined && !str(uid)) ||
       (mid !== undefined && !str(mid)) ||
+      (ingest !== undefined && typeof ingest !== "boolean") ||
       typeof exp !== "number"
     ) {
       return { ok: false, error: new JoinTokenError("invalid", "join token has malformed claims") };
@@ -137,6 +145,7 @@ export async function verifyJoinToken(
     const claims: JoinTokenClaims = { room, sub, name, host, guest };
     if (uid !== undefined) claims.uid = uid as string;
     if (mid !== undefined) claims.mid = mid as string;
+    if (ingest === true) claims.ingest = true;
     return { ok: true, claims, expiresAt: new Date(exp * 1000) };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {

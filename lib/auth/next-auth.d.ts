@@ -6,6 +6,8 @@ declare module "next-auth" {
     user: {
       id: string;
       role: "USER" | "ADMIN";
+      /** When this sign-in happened (ms); sessions older than User.sessionsValidFrom are void. */
+      authAt: number;
     } & NonNullable<DefaultSession["user"]>;
   }
   interface User {
@@ -18,5 +20,6 @@ declare module "next-auth/jwt" {
     /** Our User.id (the OAuth provider's id is never used). */
     uid?: string;
     role?: "USER" | "ADMIN";
+    authAt?: number;
   }
 }

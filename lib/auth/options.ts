@@ -12,7 +12,8 @@ import { clientIp } from "@/lib/auth/client-ip";
 import { loginKey, loginLimiter, retryAfterMinutes } from "@/lib/auth/rate-limit";
 import { signInSchema } from "@/lib/auth/schemas";
 import { ensureAuthSecret } from "@/lib/auth/secret";
-import { isConfiguredAdmin, upsertOAuthUser, verifyPassword } from "@/lib/auth/users";
+import { applyConfiguredAdmin, verifyPassword } from "@/lib/auth/users";
+import { githubEndpoints, githubProfile, oauthSignIn, type GitHubUserInfo } from "@/lib/auth/oauth-link";
 
 // Without NEXTAUTH_URL, let next-auth derive its URLs from the request's Host /
 // X-Forwarded-* headers instead of assuming http://localhost:3000.
@@ -50,19 +51,35 @@ function providers(): Provider[] {
           throw new Error(SIGNIN_ERROR.invalid);
         }
         limiter.reset(key);
-        if (user.role !== "ADMIN" && isConfiguredAdmin(user.email)) {
-          user = await prisma.user.update({
-            where: { id: user.id },
-            data: { role: "ADMIN" },
-            select: { id: true, name: true, email: true, role: true },
-          });
-        }
+        // ADMIN_EMAILS counts only for a verified address (lib/auth/verification.ts).
+        const verified = await prisma.user.findUnique({ where: { id: user.id }, select: { emailVerified: true } });
+        user = await applyConfiguredAdmin(prisma, { ...user, emailVerified: verified?.emailVerified ?? null });
         return { id: user.id, name: user.name, email: user.email, role: user.role };
       },
     }),
   ];
   if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
-    list.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+    const gh = githubEndpoints();
+    list.push(
+      GitHubProvider({
+        clientId: process.env.GITHUB_ID,
+        clientSecret: process.env.GITHUB_SECRET,
+        authorization: { url: gh.authorization, params: { scope: "read:user user:email" } },
+        token: gh.token,
+        // Our own userinfo: the profile plus whether GitHub verified the address.
+        userinfo: {
+          url: `${gh.api}/user`,
+          async request({ tokens }) {
+            // next-auth types this as GitHub's raw profile; profile() below reads our shape.
+            return (await githubProfile(gh.api, tokens.access_token!)) as never;
+          },
+        },
+        profile(raw) {
+          const p = raw as unknown as GitHubUserInfo;
+          return { id: p.id, name: p.name, email: p.email, image: p.image, emailVerifiedByProvider: p.emailVerified };
+        },
+      }),
+    );
   }
   if (process.env.GOOGLE_CLIENT_ID && process.env.GOOGLE_CLIENT_SECRET) {
     list.push(GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID, clientSecret: process.env.GOOGLE_CLIENT_SECRET }));
@@ -89,33 +106,31 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async signIn({ user, account, profile }) {
       if (!account || account.provider === "credentials") return true;
-      const email = user.email ?? profile?.email;
-      if (!email) return false;
-      // Google tells whether the address is verified; refuse unverified ones.
-      if (account.provider === "google" && (profile as { email_verified?: boolean } | undefined)?.email_verified === false) {
-        return false;
-      }
-      const dbUser = await upsertOAuthUser(prisma, { email, name: user.name, image: user.image });
-      user.id = dbUser.id;
-      user.role = dbUser.role;
+      const vouched =
+        account.provider === "google"
+          ? (profile as { email_verified?: boolean } | undefined)?.email_verified === true
+          : (user as { emailVerifiedByProvider?: boolean }).emailVerifiedByProvider === true;
+      const decision = await oauthSignIn(prisma, {
+        provider: account.provider,
+        providerAccountId: account.providerAccountId,
+        email: user.email ?? profile?.email,
+        emailVerified: vouched,
+        name: user.name,
+        image: user.image,
+      });
+      if (!decision.ok) return `/signin?error=${decision.error}`;
+      user.id = decision.user.id; // the same object reaches the jwt callback
+      user.role = decision.user.role;
       return true;
     },
     async jwt({ token, user, account }) {
-      if (user && account && account.provider !== "credentials" && user.email) {
-        // OAuth: map to our User row by email (the signIn callback created it).
-        const dbUser = await prisma.user.findUnique({
-          where: { email: user.email.trim().toLowerCase() },
-          select: { id: true, role: true },
-        });
-        if (dbUser) {
-          token.uid = dbUser.id;
-          token.role = dbUser.role;
-          token.sub = dbUser.id;
-        }
-      } else if (user) {
-        // Credentials sign-in: authorize() returned our User row.
+      if (user) {
+        // Credentials: authorize() returned our User row; OAuth: signIn() set our user id.
         token.uid = user.id;
+        token.sub = user.id;
         token.role = user.role ?? "USER";
+        token.authAt = Date.now();
+        void account;
       }
       return token;
     },
@@ -125,6 +140,7 @@ export const authOptions: NextAuthOptions = {
           ...session.user,
           id: token.uid,
           role: token.role ?? "USER",
+          authAt: token.authAt ?? 0,
         };
       }
       return session;

@@ -38,7 +38,9 @@ function isRetryableTxError(err: unknown): boolean {
 
 /**
  * Creates a user inside a SERIALIZABLE transaction (retried on conflicts): the first
- * account on an empty database, and any ADMIN_EMAILS address, becomes ADMIN.
+ * account on an empty database becomes ADMIN, and so does an ADMIN_EMAILS address whose
+ * ownership is already proven (emailVerified: an OAuth provider vouched for it). A password
+ * sign-up with a listed address becomes admin only when its verification link is used.
  */
 export async function createUser(
   db: Db,
@@ -51,7 +53,7 @@ export async function createUser(
       return await db.$transaction(
         async (tx) => {
           const anyUser = await tx.user.findFirst({ select: { id: true } });
-          const role = !anyUser || isConfiguredAdmin(email, env) ? "ADMIN" : "USER";
+          const role = !anyUser || (data.emailVerified && isConfiguredAdmin(email, env)) ? "ADMIN" : "USER";
           return tx.user.create({
             data: {
               email,
@@ -82,7 +84,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 export type SignUpResult = { ok: true; user: PublicUser } | { ok: false; field: "email"; error: string };
 
-/** Email + password sign-up (input already validated with signUpSchema). */
+/** Email + password sign-up (input already validated with signUpSchema); the address is unverified. */
 export async function signUpWithPassword(db: Db, input: SignUpInput, env: NodeJS.ProcessEnv = process.env): Promise<SignUpResult> {
   const taken = { ok: false, field: "email", error: "An account with this email already exists" } as const;
   if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) return taken;
@@ -109,32 +111,19 @@ export async function verifyPassword(db: Db, email: string, password: string): P
   return rest;
 }
 
-/** OAuth sign-in (JWT mode, no adapter): find or create the user by email. */
-export async function upsertOAuthUser(
-  db: Db,
-  profile: { email: string; name?: string | null; image?: string | null },
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<PublicUser> {
-  const email = profile.email.trim().toLowerCase();
-  const existing = await db.user.findUnique({ where: { email }, select: publicSelect });
-  if (existing) {
-    if (existing.role !== "ADMIN" && isConfiguredAdmin(email, env)) {
-      return db.user.update({ where: { id: existing.id }, data: { role: "ADMIN" }, select: publicSelect });
-    }
-    return existing;
-  }
-  try {
-    return await createUser(db, { email, name: profile.name, image: profile.image, emailVerified: new Date() }, env);
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const again = await db.user.findUnique({ where: { email }, select: publicSelect });
-    if (!again) throw err;
-    return again;
-  }
-}
-
 /** Name to show for a user (name, else the part of the email before "@"). */
 export function displayNameOf(user: { name?: string | null; email: string }): string {
   const n = user.name?.trim();
   return (n || user.email.split("@")[0] || "Guest").slice(0, 64);
+}
+
+/** ADMIN for a verified ADMIN_EMAILS address that is not admin yet; the user as it is otherwise. */
+export async function applyConfiguredAdmin<U extends PublicUser>(
+  db: Db,
+  user: U & { emailVerified: Date | null },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<U> {
+  if (user.role === "ADMIN" || !user.emailVerified || !isConfiguredAdmin(user.email, env)) return user;
+  await db.user.update({ where: { id: user.id }, data: { role: "ADMIN" } });
+  return { ...user, role: "ADMIN" };
 }

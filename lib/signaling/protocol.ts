@@ -237,6 +237,12 @@ export const requestSchemas = {
     packetLossPercent: z.number().min(0).max(100),
     jitterMs: z.number().min(0).max(60_000).nullable(),
   }),
+  /**
+   * Ingest (bot) tokens only, after join: a PlainTransport that an RTP source (ffmpeg) sends
+   * one kind of media to (comedia: the server learns the source's address from its first
+   * packet). `produce` then takes its id as transportId. FORBIDDEN for everyone else.
+   */
+  createPlainTransport: z.object({ kind: mediaKindSchema }),
   leave: z.object({}).optional(),
   /** Liveness probe, answered at once (outside the request queue). */
   ping: z.object({}).optional(),
@@ -283,6 +289,13 @@ export const responseSchemas = {
   restartIce: z.object({ iceParameters }),
   updateConsumerViews: empty,
   reportReceiveQuality: empty,
+  createPlainTransport: z.object({
+    id: objectId,
+    /** Where to send RTP (and RTCP: rtcpPort, not multiplexed). */
+    ip: z.string(),
+    port: z.number().int().min(1).max(65535),
+    rtcpPort: z.number().int().min(1).max(65535),
+  }),
   leave: empty,
   ping: empty,
   resume: z.object({

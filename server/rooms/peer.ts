@@ -46,6 +46,7 @@ export type ConsumerAppData = {
 
 /** What the client measured on its inbound RTP (reportReceiveQuality). */
 export type ReceiveReport = { packetLossPercent: number; jitterMs: number | null; at: number };
+export type PlainTransportAppData = { peerId: string; kind: ms.MediaKind };
 
 /** Bookkeeping for the "no media for > 5 s" check. */
 export type ProducerMediaState = { lastByteCount: number; lastChangeAt: number };
@@ -75,6 +76,8 @@ export class Peer implements ObservedPeer {
   readonly fanout = new TokenBucket(FANOUT_PER_SECOND, FANOUT_BURST);
 
   readonly transports = new Map<string, ms.WebRtcTransport<TransportAppData>>();
+  /** An ingest bot's PlainTransports (server/rooms/ingest.ts); empty for everyone else. */
+  readonly plainTransports = new Map<string, ms.PlainTransport<PlainTransportAppData>>();
   readonly producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, ms.Consumer<ConsumerAppData>>();
   /** Producer ids this peer consumes or is creating a consumer for (no duplicates). */
@@ -178,7 +181,7 @@ export class Peer implements ObservedPeer {
 
   /** Forgets every mediasoup object (their router is gone); the peer itself stays. */
   resetMedia(): void {
-    for (const t of this.transports.values()) {
+    for (const t of [...this.transports.values(), ...this.plainTransports.values()]) {
       try {
         t.close();
       } catch {
@@ -186,6 +189,7 @@ export class Peer implements ObservedPeer {
       }
     }
     this.transports.clear();
+    this.plainTransports.clear();
     this.producers.clear();
     this.consumers.clear();
     this.consumedProducerIds.clear();

@@ -16,6 +16,7 @@ import { producerLayers } from "./layer-policy";
 import type { ConsumerAppData, Peer, ProducerAppData, TransportAppData } from "./peer";
 import type { LocalRoomRouter } from "./room-router";
 import type { RoomRouters } from "./room-routers";
+import { ingestTransportFor } from "./ingest";
 
 export const MAX_PRODUCERS_PER_PEER = 4;
 
@@ -135,6 +136,14 @@ export class RoomMedia {
     };
   }
 
+  /** The peer's home router, placed now if it has none (ingest bots, whose transports are plain). */
+  async homeRouter(peer: Peer): Promise<LocalRoomRouter> {
+    if (peer.router && !peer.router.closed) return peer.router;
+    const home = await this.room.routers.place(this.room.peers.size, (r) => this.peersOn(r));
+    if (!peer.closed) peer.router = home;
+    return home;
+  }
+
   /**
    * A transport on the peer's home router (placed now if it has none). Retries on another
    * placement when the router's worker died under it (every worker killed at once: the
@@ -190,10 +199,9 @@ export class RoomMedia {
 
   async produce(peer: Peer, data: ParsedRequestData<"produce">): Promise<ms.Producer<ProducerAppData>> {
     if (!peer.joined) fail("NOT_JOINED", "produce needs join first");
-    const transport = this.ownTransport(peer, data.transportId);
-    if (transport.appData.direction !== "send") {
-      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
-    }
+    // an ingest bot's PlainTransport (server/rooms/ingest.ts), else the WebRTC send transport
+    const transport: ms.Transport =
+      ingestTransportFor(peer, data.transportId, data.kind) ?? this.sendTransportOf(peer, data.transportId);
     if (!SOURCE_KINDS[data.source].includes(data.kind)) {
       fail("BAD_REQUEST", `source "${data.source}" cannot carry ${data.kind}`);
     }
@@ -407,9 +415,19 @@ export class RoomMedia {
     const t = peer.transports.get(id);
     if (t) return t;
     for (const other of this.room.peers.values()) {
-      if (other.transports.has(id)) fail("FORBIDDEN", "that transport belongs to another participant");
+      if (other.transports.has(id) || other.plainTransports.has(id)) {
+        fail("FORBIDDEN", "that transport belongs to another participant");
+      }
     }
     return fail("NOT_FOUND", `no transport "${id}"`);
+  }
+
+  private sendTransportOf(peer: Peer, id: string): ms.WebRtcTransport<TransportAppData> {
+    const transport = this.ownTransport(peer, id);
+    if (transport.appData.direction !== "send") {
+      fail("BAD_REQUEST", "produce needs the send transport, not the recv transport");
+    }
+    return transport;
   }
 
   ownProducer(peer: Peer, id: string): ms.Producer<ProducerAppData> {

@@ -14,6 +14,8 @@ export type PeerIdentity = {
   isHost: boolean;
   /** Meeting id when the room belongs to a scheduled meeting. */
   meetingId?: string;
+  /** An ingest bot (admin-issued token) streaming a file or RTP source into the room. */
+  isIngest?: boolean;
 };
 
 /** The read-only view of a peer that observers get. */

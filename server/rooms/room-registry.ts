@@ -2,6 +2,7 @@
 // they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { RoomObserver } from "./room-observer";
 
@@ -35,6 +36,7 @@ export class RoomRegistry {
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
       routerConsumerThreshold?: number;
+      ingest?: IngestOptions;
     },
   ) {}
 
@@ -59,6 +61,7 @@ export class RoomRegistry {
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
         routerConsumerThreshold: this.options.routerConsumerThreshold,
+        ingest: this.options.ingest,
       });
       this.rooms.set(roomId, room);
       room.once("close", () => {

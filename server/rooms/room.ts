@@ -15,6 +15,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
 import type { Peer, PeerSink } from "./peer";
+import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
 import { RoomMedia } from "./room-media";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
@@ -41,6 +42,8 @@ export type RoomOptions = {
   reconnectGraceMs?: number;
   /** Rooms across cores: expected consumers per router before another worker is used. */
   routerConsumerThreshold?: number;
+  /** Where ingest PlainTransports listen (default loopback). */
+  ingest?: IngestOptions;
 };
 
 type RoomEvents = { close: [reason: string] };
@@ -52,6 +55,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
   readonly routers: RoomRouters;
   readonly media: RoomMedia;
+  readonly ingest: RoomIngest;
   /** Every peer bound to this room, joined or not, connected or in its grace period. */
   readonly peers = new Map<string, Peer>();
   closed = false;
@@ -81,6 +85,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.routers = routers;
     this.log = log;
     this.media = new RoomMedia(this);
+    this.ingest = new RoomIngest(async (peer) => (await this.media.homeRouter(peer)).router, options.ingest);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -299,6 +304,8 @@ export class Room extends EventEmitter<RoomEvents> {
         return respond({});
       case "restartIce":
         return respond(await media.restartIce(peer, request.data.transportId));
+      case "createPlainTransport":
+        return respond(await this.ingest.createPlainTransport(peer, request.data));
       case "leave":
         respond({});
         this.removePeer(peer);
@@ -334,7 +341,7 @@ export class Room extends EventEmitter<RoomEvents> {
       previous.sink?.close(CLOSE_CODES.replaced, "you joined this meeting from another window");
       this.removePeer(previous);
     }
-    peer.displayName = data.displayName;
+    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
     peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
     peer.joined = true;
     peer.joinedAt = new Date();

@@ -295,6 +295,7 @@ export class SignalingConnection {
       isHost: claims.host,
       ...(claims.uid !== undefined ? { userId: claims.uid } : {}),
       ...(claims.mid !== undefined ? { meetingId: claims.mid } : {}),
+      ...(claims.ingest ? { isIngest: true } : {}),
     };
 
     if (this.room && !this.room.closed && this.peer && this.room.peers.get(this.peer.id) === this.peer) {

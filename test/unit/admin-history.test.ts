@@ -8,12 +8,12 @@ import {
   formatLossPercent,
   getSessionDetail,
   historySearch,
-  listAllSessions,
   listHosts,
   listSessions,
+  listAllSessionsWithAttendance,
   parseHistoryQuery,
-  sessionsToCsv,
 } from "@/lib/admin/history-queries";
+import { attendanceToCsv, historyWithAttendanceToCsv } from "@/lib/admin/attendance-csv";
 
 let t: TestDb;
 let alice: { id: string };
@@ -45,15 +45,14 @@ before(async () => {
       data: { meetingId: mb.id, startedAt: new Date(Date.UTC(2030, 1, 1 + i, 23, 30)), endedAt: null, peakParticipants: 1 },
     });
   }
-  // First Alice session: Alice twice (rejoin), a guest, Bob -> 3 distinct participants.
+  // First Alice session: Alice twice (rejoin: one row, 2 joins), a guest, Bob -> 3 participants.
   const s0 = sessionIds[0];
   const at = (min: number) => new Date(Date.UTC(2030, 0, 1, 10, min));
   await db.attendance.createMany({
     data: [
-      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", joinedAt: at(0), leftAt: at(10), qualitySamples: 5, meanPacketLoss: 0.5, maxPacketLoss: 3, meanRttMs: 42.4, meanSendKbps: 812.6, meanRecvKbps: 1500 },
-      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", joinedAt: at(12), leftAt: at(45) },
-      { sessionId: s0, participantKey: "guest:abc", displayName: "Gus", isGuest: true, joinedAt: at(1), leftAt: null },
-      { sessionId: s0, userId: bob.id, participantKey: bob.id, displayName: "Bob", joinedAt: at(2), leftAt: at(30) },
+      { sessionId: s0, userId: alice.id, participantKey: alice.id, displayName: "Alice", role: "host", joinedAt: at(0), leftAt: at(45), joinCount: 2, inMeetingMs: 43 * 60_000, qualitySamples: 5, meanPacketLoss: 0.5, maxPacketLoss: 3, meanRttMs: 42.4, meanSendKbps: 812.6, meanRecvKbps: 1500 },
+      { sessionId: s0, participantKey: "guest:abc", displayName: "Gus", isGuest: true, joinedAt: at(1), leftAt: null, currentJoinAt: at(1), inMeetingMs: 0 },
+      { sessionId: s0, userId: bob.id, participantKey: bob.id, displayName: "Bob", role: "signed-in", joinedAt: at(2), leftAt: at(30), inMeetingMs: 28 * 60_000 },
     ],
   });
 });
@@ -104,36 +103,50 @@ test("hosts for the filter: only users with meetings", async () => {
 });
 
 test("session detail lists every attendance with quality", async () => {
-  const d = await getSessionDetail(t.db, sessionIds[0]);
+  const d = await getSessionDetail(t.db, sessionIds[0], new Date(Date.UTC(2030, 0, 1, 10, 31)));
   assert.ok(d);
-  assert.equal(d.attendances.length, 4);
+  assert.equal(d.attendances.length, 3);
   assert.equal(d.session.participants, 3);
   const [a1, gus] = d.attendances;
   assert.equal(a1.displayName, "Alice");
   assert.equal(a1.userEmail, "alice@example.com");
-  assert.equal(a1.durationMs, 10 * 60_000);
+  assert.equal(a1.durationMs, 43 * 60_000, "summed in-meeting time");
+  assert.equal(a1.joinCount, 2);
+  assert.equal(a1.role, "host");
+  assert.equal(gus.durationMs, 30 * 60_000, "still in: counted up to now");
   assert.equal(a1.meanRttMs, 42.4);
   assert.equal(gus.isGuest, true);
   assert.equal(gus.leftAt, null);
   assert.equal(await getSessionDetail(t.db, "nope"), null);
 });
 
-test("CSV: header, escaping, formula guard, filters", async () => {
-  const rows = await listAllSessions(t.db, parseHistoryQuery({}).filters);
-  assert.equal(rows.length, 28);
-  const csv = sessionsToCsv(rows);
+test("CSV: header with attendance columns, one line per person, escaping, formula guard, filters", async () => {
+  const sessions = await listAllSessionsWithAttendance(t.db, parseHistoryQuery({}).filters, undefined, new Date(Date.UTC(2030, 0, 1, 10, 31)));
+  assert.equal(sessions.length, 28);
+  const csv = historyWithAttendanceToCsv(sessions);
   const lines = csv.trimEnd().split("\r\n");
-  assert.equal(lines.length, 29);
+  assert.equal(lines.length, 1 + 27 + 3, "27 sessions without attendance, 3 people in the first");
   assert.equal(
     lines[0],
-    "session_id,meeting_id,meeting_title,host_name,host_email,started_at_utc,ended_at_utc,duration_seconds,participants,peak_participants",
+    "session_id,meeting_id,meeting_title,host_name,host_email,started_at_utc,ended_at_utc,duration_seconds,participants,peak_participants," +
+      "participant_name,participant_email,role,first_join_utc,last_leave_utc,in_meeting_seconds,joins,reconnects," +
+      "up_loss_mean_pct,up_loss_max_pct,rtt_mean_ms,send_kbps_mean,recv_kbps_mean,up_score_mean," +
+      "down_loss_mean_pct,down_loss_max_pct,down_jitter_mean_ms,down_score_mean,down_available_kbps_mean",
   );
   // Formula-looking titles are defused, quotes doubled.
   assert.ok(lines[1].includes(`"'=HYPERLINK(""x"")"`), lines[1]);
-  const aliceLine = lines.find((l) => l.startsWith(sessionIds[0]))!;
-  assert.ok(aliceLine.includes(`,"Weekly, ""sync""",Alice,alice@example.com,2030-01-01T10:00:00.000Z,2030-01-01T10:45:00.000Z,2700,3,2`), aliceLine);
-  const bobOnly = sessionsToCsv(await listAllSessions(t.db, parseHistoryQuery({ host: bob.id }).filters));
+  const aliceLines = lines.filter((l) => l.startsWith(sessionIds[0]));
+  assert.equal(aliceLines.length, 3);
+  assert.ok(aliceLines[0].includes(`,"Weekly, ""sync""",Alice,alice@example.com,2030-01-01T10:00:00.000Z,2030-01-01T10:45:00.000Z,2700,3,2,`), aliceLines[0]);
+  assert.ok(aliceLines[0].endsWith(",Alice,alice@example.com,host,2030-01-01T10:00:00.000Z,2030-01-01T10:45:00.000Z,2580,2,0,0.5,3,42.4,812.6,1500,,,,,,"), aliceLines[0]);
+  const bobOnly = historyWithAttendanceToCsv(await listAllSessionsWithAttendance(t.db, parseHistoryQuery({ host: bob.id }).filters));
   assert.equal(bobOnly.trimEnd().split("\r\n").length, 4);
+  // the per-session export
+  const d = (await getSessionDetail(t.db, sessionIds[0]))!;
+  const one = attendanceToCsv(d.session, d.attendances).trimEnd().split("\r\n");
+  assert.equal(one.length, 4);
+  assert.ok(one[0].startsWith("session_id,meeting_title,session_started_utc,participant_name,"));
+  assert.ok(one.some((l) => l.includes(",Gus,,guest,")));
 });
 
 test("formatting helpers", () => {

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDb, type TestDb } from "./db-helper";
-import { adminEmails, signUpWithPassword, upsertOAuthUser, verifyPassword } from "@/lib/auth/users";
+import { adminEmails, signUpWithPassword, verifyPassword } from "@/lib/auth/users";
+import { oauthSignIn } from "@/lib/auth/oauth-link";
 import { signUpSchema } from "@/lib/auth/schemas";
 import { loadOrCreateSecretFile } from "@/lib/auth/secret";
 import { setUserRole } from "@/lib/admin/users";
@@ -46,20 +47,21 @@ test("concurrent sign-ups on an empty database produce exactly one admin", async
   assert.equal(await d.user.count(), 6);
 });
 
-test("ADMIN_EMAILS promotes listed addresses", async () => {
+test("ADMIN_EMAILS promotes listed addresses only once they are verified", async () => {
   const env = { ADMIN_EMAILS: "Boss@Example.com, other@example.com" } as unknown as NodeJS.ProcessEnv;
   assert.deepEqual([...adminEmails(env)], ["boss@example.com", "other@example.com"]);
   const d = await db();
   await signUpWithPassword(d, { name: "First", email: "first@example.com", password: "password!" }, env);
   const boss = await signUpWithPassword(d, { name: "Boss", email: "boss@example.com", password: "password!" }, env);
-  assert.ok(boss.ok && boss.user.role === "ADMIN");
-  const oauth = await upsertOAuthUser(d, { email: "OTHER@example.com", name: "O" }, env);
-  assert.equal(oauth.role, "ADMIN");
-  const plain = await upsertOAuthUser(d, { email: "plain@example.com", name: "P" }, env);
-  assert.equal(plain.role, "USER");
-  // Upsert again: same row.
-  const again = await upsertOAuthUser(d, { email: "plain@example.com" }, env);
-  assert.equal(again.id, plain.id);
+  assert.ok(boss.ok && boss.user.role === "USER", "a typed address is not proof of ownership");
+  // An OAuth provider that vouches for the address: verified, so admin.
+  const oauth = await oauthSignIn(d, { provider: "github", providerAccountId: "1", email: "OTHER@example.com", emailVerified: true, name: "O" }, env);
+  assert.ok(oauth.ok && oauth.user.role === "ADMIN");
+  const plain = await oauthSignIn(d, { provider: "github", providerAccountId: "2", email: "plain@example.com", emailVerified: true }, env);
+  assert.ok(plain.ok && plain.user.role === "USER");
+  // Again: same row, through the stored link.
+  const again = await oauthSignIn(d, { provider: "github", providerAccountId: "2", email: "plain@example.com", emailVerified: true }, env);
+  assert.ok(again.ok && again.user.id === plain.user.id && again.linked === "existing-link");
 });
 
 test("verifyPassword accepts the right password only", async () => {
@@ -69,7 +71,7 @@ test("verifyPassword accepts the right password only", async () => {
   assert.equal(await verifyPassword(d, "ann@example.com", "wrong horse"), null);
   assert.equal(await verifyPassword(d, "nobody@example.com", "correct horse"), null);
   // OAuth-only accounts have no password.
-  await upsertOAuthUser(d, { email: "oauth@example.com" }, noEnv);
+  await oauthSignIn(d, { provider: "google", providerAccountId: "g1", email: "oauth@example.com", emailVerified: true }, noEnv);
   assert.equal(await verifyPassword(d, "oauth@example.com", ""), null);
 });
 

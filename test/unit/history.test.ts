@@ -1,102 +1,58 @@
 // The meeting-history recorder against a real (migrated) database: SQLite, and also
-// PostgreSQL (temp cluster) when TEST_POSTGRES=1.
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+// PostgreSQL (temp cluster) when TEST_POSTGRES=1. Continuity across rejoins, reconnects and
+// restarts: history-continuity.test.ts.
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { closeStaleSessions, HistoryRecorder, type HistoryLogger, type HistoryPeer } from "@/server/history/history-recorder";
-import type { PeerQuality } from "@/lib/signaling/protocol";
-import { freshDb, stopPg, templateDb, testBackends, type TestDb } from "./db-helper";
-
-let t: TestDb;
-let clock = Date.parse("2030-01-01T10:00:00Z");
-const now = () => new Date(clock);
-const at = (s: number) => new Date(Date.parse("2030-01-01T10:00:00Z") + s * 1000);
-const errors: unknown[] = [];
-const logger: HistoryLogger = { info() {}, warn() {}, error: (o) => errors.push(o) };
-let meetingId: string;
-let hostId: string;
-
-function recorder() {
-  return new HistoryRecorder({ db: t.db, logger, now, timers: false });
-}
-
-let peerSeq = 0;
-function peer(participantKey: string, extra: Partial<HistoryPeer> = {}): HistoryPeer {
-  return {
-    id: `peer-${++peerSeq}`,
-    participantKey,
-    userId: null,
-    isGuest: true,
-    isHost: false,
-    meetingId,
-    displayName: participantKey.toUpperCase(),
-    ...extra,
-  };
-}
-
-function q(peerId: string, packetLossPercent: number, rttMs: number | null, sendKbps: number, recvKbps: number): PeerQuality {
-  return { peerId, level: "good", score: 9, packetLossPercent, rttMs, sendKbps, recvKbps };
-}
-
-const sessions = () => t.db.meetingSession.findMany({ orderBy: { startedAt: "asc" } });
-const attendances = () => t.db.attendance.findMany({ orderBy: [{ joinedAt: "asc" }, { participantKey: "asc" }] });
+import { closeStaleSessions } from "@/server/history/history-recorder";
+import { stopPg, testBackends } from "./db-helper";
+import { useHistoryDb } from "./history-fixture";
 
 after(stopPg);
 
 for (const backend of testBackends) {
   describe(`history on ${backend}`, () => {
-    before(async () => {
-      if (backend === "sqlite") await templateDb(); // migrate once, outside the per-test timings
-    });
-
-    beforeEach(async () => {
-      t = await freshDb(backend);
-      clock = Date.parse("2030-01-01T10:00:00Z");
-      errors.length = 0;
-      const host = await t.db.user.create({ data: { email: "host@example.com", name: "Host" } });
-      hostId = host.id;
-      const m = await t.db.meeting.create({
-        data: {
-          title: "Standup",
-          startsAt: at(0),
-          durationMinutes: 30,
-          timeZone: "UTC",
-          hostId,
-          inviteToken: "tok-" + Math.random().toString(36).slice(2),
-        },
-      });
-      meetingId = m.id;
-    });
-
-    afterEach(async () => {
-      await t.dispose();
-    });
+    const h = useHistoryDb(backend);
+    const { recorder, peer, q, sessions, attendances, at } = h;
 
     test("join then leave: one session, one attendance, both closed at the leave time", async () => {
       const r = recorder();
-      const a = peer("a", { userId: hostId, isGuest: false, isHost: true });
+      const a = peer("a", { userId: h.hostId, isGuest: false, isHost: true });
       r.peerJoined("room1", a);
       await r.idle();
       let [s] = await sessions();
-      assert.equal(s.meetingId, meetingId);
+      assert.equal(s.meetingId, h.meetingId);
       assert.deepEqual(s.startedAt, at(0));
       assert.equal(s.endedAt, null);
       assert.equal(s.peakParticipants, 1);
       let [att] = await attendances();
       assert.equal(att.sessionId, s.id);
-      assert.equal(att.userId, hostId);
+      assert.equal(att.userId, h.hostId);
       assert.equal(att.isGuest, false);
       assert.equal(att.displayName, "A");
       assert.equal(att.leftAt, null);
 
-      clock += 60_000;
+      assert.equal(att.role, "host");
+      assert.equal(att.joinCount, 1);
+      assert.deepEqual(att.currentJoinAt, at(0));
+
+      h.clock += 60_000;
       r.peerLeft("room1", a);
       await r.idle();
       [s] = await sessions();
+      assert.equal(s.endedAt, null, "the session ends when the room closes");
+      h.clock += 1_000;
+      r.roomClosed("room1"); // the room closes right after its last peer left
+      await r.idle();
+      [s] = await sessions();
       [att] = await attendances();
-      assert.deepEqual(s.endedAt, at(60));
+      assert.deepEqual(s.endedAt, at(60), "ended at the last leave");
+      assert.equal(s.endReason, "empty");
       assert.deepEqual(att.leftAt, at(60));
+      assert.equal(att.inMeetingMs, 60_000);
+      assert.equal(att.endReason, "left");
+      assert.equal(att.currentJoinAt, null);
       assert.equal(r.presentCount("room1"), 0);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(h.errors, []);
     });
 
     test("a rejoin (second connection) of the same participant reuses the open attendance", async () => {
@@ -106,38 +62,45 @@ for (const backend of testBackends) {
       const b = peer("b");
       r.peerJoined("room1", a1);
       r.peerJoined("room1", b);
-      clock += 5_000;
+      h.clock += 5_000;
       r.peerJoined("room1", a2);
-      clock += 5_000;
+      h.clock += 5_000;
       r.peerLeft("room1", a1); // the old socket is reaped after the new one joined
       await r.idle();
       assert.equal((await attendances()).length, 2);
       assert.equal((await attendances()).filter((x) => x.leftAt).length, 0);
       assert.equal((await sessions())[0].peakParticipants, 2);
 
-      clock += 5_000;
+      h.clock += 5_000;
       r.peerLeft("room1", a2); // last connection of "a": the row closes
       await r.idle();
       const rows = await attendances();
       assert.deepEqual(rows.find((x) => x.participantKey === "a")!.leftAt, at(15));
       assert.equal(rows.find((x) => x.participantKey === "b")!.leftAt, null);
 
-      // "a" comes back later while the session is still open: a new stay, a new row.
-      clock += 5_000;
+      // "a" comes back later while the session is still open: the same row, a second join.
+      h.clock += 5_000;
       const a3 = peer("a");
       r.peerJoined("room1", a3);
+      h.clock += 2_000;
       r.peerLeft("room1", a3);
       r.peerLeft("room1", b);
       r.peerLeft("room1", b); // duplicate leave: ignored
+      r.roomClosed("room1");
       await r.idle();
       const all = await attendances();
-      assert.equal(all.length, 3);
+      assert.equal(all.length, 2);
       assert.ok(all.every((x) => x.leftAt));
+      const rowA = all.find((x) => x.participantKey === "a")!;
+      assert.equal(rowA.joinCount, 2);
+      assert.deepEqual(rowA.joinedAt, at(0), "first join");
+      assert.deepEqual(rowA.leftAt, at(22), "last leave");
+      assert.equal(rowA.inMeetingMs, 15_000 + 2_000, "the two stays, not the gap between them");
       const [s] = await sessions();
       assert.equal((await sessions()).length, 1);
       assert.equal(s.peakParticipants, 2);
-      assert.deepEqual(s.endedAt, at(20));
-      assert.deepEqual(errors, []);
+      assert.deepEqual(s.endedAt, at(22));
+      assert.deepEqual(h.errors, []);
     });
 
     test("two people at once -> peak 2; the session ends with the last leave; a new join opens a new session", async () => {
@@ -146,25 +109,26 @@ for (const backend of testBackends) {
       const b = peer("b");
       const c = peer("c");
       r.peerJoined("room1", a);
-      clock += 1_000;
+      h.clock += 1_000;
       r.peerJoined("room1", b);
-      clock += 1_000;
+      h.clock += 1_000;
       r.peerLeft("room1", a);
       r.peerJoined("room1", c); // b + c: still 2
-      clock += 1_000;
+      h.clock += 1_000;
       r.peerLeft("room1", b);
       await r.idle();
       let [s] = await sessions();
       assert.equal(s.peakParticipants, 2);
       assert.equal(s.endedAt, null);
-      clock += 1_000;
+      h.clock += 1_000;
       r.peerLeft("room1", c);
+      r.roomClosed("room1");
       await r.idle();
       [s] = await sessions();
       assert.deepEqual(s.endedAt, at(4));
       assert.equal(s.peakParticipants, 2);
 
-      clock += 60_000;
+      h.clock += 60_000;
       const d = peer("d");
       r.peerJoined("room1", d);
       await r.idle();
@@ -173,8 +137,9 @@ for (const backend of testBackends) {
       assert.equal(all[1].endedAt, null);
       assert.equal(all[1].peakParticipants, 1);
       r.peerLeft("room1", d);
+      r.roomClosed("room1");
       await r.idle();
-      assert.deepEqual(errors, []);
+      assert.deepEqual(h.errors, []);
     });
 
     test("rooms without a meetingId are not recorded", async () => {
@@ -226,7 +191,7 @@ for (const backend of testBackends) {
       assert.equal(row.meanRecvKbps, 500);
       r.peerLeft("room1", b);
       await r.idle();
-      assert.deepEqual(errors, []);
+      assert.deepEqual(h.errors, []);
     });
 
     test("crash: heartbeat keeps lastSeenAt fresh; closeStaleSessions closes open rows at it", async () => {
@@ -235,36 +200,42 @@ for (const backend of testBackends) {
       const b = peer("b");
       r.peerJoined("room1", a);
       r.peerJoined("room1", b);
-      clock += 30_000;
+      h.clock += 30_000;
       r.heartbeat();
-      clock += 10_000;
+      h.clock += 10_000;
       r.peerLeft("room1", b); // b left properly at 40 s
-      clock += 30_000;
+      h.clock += 30_000;
       r.heartbeat(); // last sign of life at 70 s ...
       await r.idle();
       r.stopTimers(); // ... then the process dies: no leave for a, no session end
 
       // A finished session must be left untouched.
-      const done = await t.db.meetingSession.create({
-        data: { meetingId, startedAt: at(-100), endedAt: at(-50), lastSeenAt: at(-50), peakParticipants: 1 },
+      const done = await h.db.meetingSession.create({
+        data: { meetingId: h.meetingId, startedAt: at(-100), endedAt: at(-50), lastSeenAt: at(-50), peakParticipants: 1 },
       });
 
-      const closed = await closeStaleSessions(t.db);
+      const closed = await closeStaleSessions(h.db);
       assert.deepEqual(closed, { sessions: 1, attendances: 1 });
       const s = (await sessions()).find((x) => x.id !== done.id)!;
       assert.deepEqual(s.endedAt, at(70));
+      assert.equal(s.endReason, "crash");
       const rows = await attendances();
-      assert.deepEqual(rows.find((x) => x.participantKey === "a")!.leftAt, at(70));
+      const rowA = rows.find((x) => x.participantKey === "a")!;
+      assert.deepEqual(rowA.leftAt, at(70));
+      assert.equal(rowA.inMeetingMs, 70_000, "counted up to the last heartbeat");
+      assert.equal(rowA.endReason, "crash");
+      assert.equal(rowA.currentJoinAt, null);
       assert.deepEqual(rows.find((x) => x.participantKey === "b")!.leftAt, at(40));
-      assert.deepEqual((await t.db.meetingSession.findUniqueOrThrow({ where: { id: done.id } })).endedAt, at(-50));
-      assert.deepEqual(await closeStaleSessions(t.db), { sessions: 0, attendances: 0 });
+      assert.equal(rows.find((x) => x.participantKey === "b")!.endReason, "left");
+      assert.deepEqual((await h.db.meetingSession.findUniqueOrThrow({ where: { id: done.id } })).endedAt, at(-50));
+      assert.deepEqual(await closeStaleSessions(h.db), { sessions: 0, attendances: 0 });
     });
 
     test("roomClosed ends the session and every open attendance", async () => {
       const r = recorder();
       r.peerJoined("room1", peer("a"));
       r.peerJoined("room1", peer("b"));
-      clock += 9_000;
+      h.clock += 9_000;
       r.roomClosed("room1");
       await r.idle();
       const [s] = await sessions();
@@ -286,7 +257,7 @@ for (const backend of testBackends) {
       await r.shutdown();
       assert.ok((await attendances()).every((x) => x.leftAt));
       assert.ok((await sessions())[0].endedAt);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(h.errors, []);
     });
 
     test("failures are logged, never thrown: unknown meeting, deleted user", async () => {
@@ -297,7 +268,7 @@ for (const backend of testBackends) {
       assert.doesNotThrow(() => r.flush());
       assert.doesNotThrow(() => r.peerLeft("roomX", ghost));
       await r.idle();
-      assert.equal(errors.length, 1, "only the failed session create is logged");
+      assert.equal(h.errors.length, 1, "only the failed session create is logged");
       assert.equal((await sessions()).length, 0);
 
       // A user id that no longer exists: the attendance is kept without it.

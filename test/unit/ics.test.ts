@@ -16,7 +16,7 @@ const meeting = {
 const url = "https://meet.example.com/j/AbC_dEf-1234567890abcdefghijkl";
 
 test(".ics has a UTC start, a duration, the invite URL and the organizer", () => {
-  const raw = buildMeetingIcs(meeting, { name: "Hana Host", email: "hana@example.com" }, url, "meet.example.com");
+  const raw = buildMeetingIcs(meeting, { name: "Hana Host", email: "hana@example.com" }, url);
   assert.ok(raw.includes("\r\n"), "CRLF line endings");
   const ics = unfold(raw);
   const lines = ics.split("\r\n");
@@ -28,7 +28,9 @@ test(".ics has a UTC start, a duration, the invite URL and the organizer", () =>
   assert.ok(hasDuration || hasEnd, "DURATION or DTEND");
   assert.ok(lines.includes(`URL:${url}`), "URL");
   assert.ok(lines.some((l) => /^ORGANIZER;CN="?Hana Host"?:mailto:hana@example\.com$/.test(l)), "ORGANIZER");
-  assert.ok(lines.includes("UID:cm123@meet.example.com"));
+  assert.ok(lines.includes("UID:cm123@meet"), "UID independent of the host name");
+  assert.ok(lines.includes("SEQUENCE:0"));
+  assert.ok(!lines.some((l) => l.startsWith("METHOD:")), "a download has no iTIP method");
   assert.ok(lines.includes("STATUS:CONFIRMED"));
   // Text values are escaped.
   assert.ok(lines.includes('SUMMARY:Planning\\, Q3\\; "big" one'), "SUMMARY escaped");

@@ -93,7 +93,12 @@ test("host-only access, update, lists", async () => {
   assert.ok(!nf.ok && nf.reason === "not_found");
   assert.equal(await updateMeeting(t.db, other.id, m.id, { ...data.data, title: "Hijack" }), null);
   const up = await updateMeeting(t.db, host.id, m.id, { ...data.data, title: "Renamed" });
-  assert.equal(up?.title, "Renamed");
+  assert.equal(up?.meeting.title, "Renamed");
+  assert.equal(up?.changed, true);
+  assert.equal(up?.meeting.icsSequence, 1, "a calendar-visible change raises SEQUENCE");
+  const same = await updateMeeting(t.db, host.id, m.id, { ...data.data, title: "Renamed", requireSignIn: !data.data.requireSignIn });
+  assert.equal(same?.changed, false);
+  assert.equal(same?.meeting.icsSequence, 1, "a change calendars need not follow keeps SEQUENCE");
   assert.equal((await findMeetingByInviteToken(t.db, m.inviteToken))?.id, m.id);
 
   const pastMeeting = await createMeeting(t.db, host.id, { ...data.data, title: "Old", startsAt: new Date("2030-02-01T10:00:00Z") });

@@ -1,7 +1,8 @@
 "use server";
 import { prisma } from "@/lib/db";
 import { fieldErrors, signUpSchema } from "@/lib/auth/schemas";
-import { signUpWithPassword } from "@/lib/auth/users";
+import { signUpAndVerify } from "@/lib/auth/signup";
+import { requestOrigin } from "@/lib/meetings/origin";
 
 export type SignUpState = {
   ok: boolean;
@@ -9,7 +10,7 @@ export type SignUpState = {
   formError?: string;
 };
 
-/** Creates the account; the form then signs in with the same credentials. */
+/** Creates the account and mails the verification link; the form then signs in with the same credentials. */
 export async function signUpAction(_prev: SignUpState, formData: FormData): Promise<SignUpState> {
   const parsed = signUpSchema.safeParse({
     name: formData.get("name") ?? "",
@@ -20,7 +21,7 @@ export async function signUpAction(_prev: SignUpState, formData: FormData): Prom
     return { ok: false, fieldErrors: fieldErrors(parsed.error), formError: "Please fix the highlighted fields." };
   }
   try {
-    const result = await signUpWithPassword(prisma, parsed.data);
+    const result = await signUpAndVerify(prisma, parsed.data, await requestOrigin());
     if (!result.ok) return { ok: false, fieldErrors: { email: result.error }, formError: result.error };
     return { ok: true };
   } catch (err) {

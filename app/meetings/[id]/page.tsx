@@ -1,14 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { prisma } from "@/lib/db";
-import { requireUser } from "@/lib/auth/session";
-import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
-import { getMeetingForHost, meetingEndsAt } from "@/lib/meetings/service";
+import { hostMeetingOrDeny } from "@/lib/meetings/host-guard";
+import { meetingEndsAt } from "@/lib/meetings/service";
 import { inviteUrl } from "@/lib/meetings/invite";
 import { requestOrigin } from "@/lib/meetings/origin";
-import { cancelMeetingAction, regenerateInviteAction } from "@/app/meetings/actions";
+import { cancelMeetingAction, cancelOccurrenceAction, regenerateInviteAction } from "@/app/meetings/actions";
+import { occurrencesOf } from "@/lib/meetings/occurrences";
+import { describeRecurrence } from "@/lib/meetings/recurrence";
+import { listMeetingSessions } from "@/lib/meetings/attendance-access";
+import { getSessionDetail } from "@/lib/admin/history-queries";
+import { AttendeeList } from "@/components/meetings/AttendeeList";
+import { OccurrenceList } from "@/components/meetings/OccurrenceList";
+import { SessionReports } from "@/components/meetings/SessionReports";
 import { InviteLinkBox } from "@/components/meetings/InviteLinkBox";
 import { MeetingActions } from "@/components/meetings/MeetingActions";
 import { ButtonLink, buttonClass } from "@/components/ui/Button";
@@ -16,29 +21,37 @@ import { Card } from "@/components/ui/Card";
 import { LocalTime } from "@/components/ui/LocalTime";
 
 export const metadata: Metadata = { title: "Meeting · Meet" };
+export const dynamic = "force-dynamic";
 
 export default async function MeetingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/meetings/${id}`);
-  const found = await getMeetingForHost(prisma, id, user.id);
-  if (!found.ok && found.reason === "not_found") notFound();
-  if (!found.ok) {
-    forbiddenIfSupported();
-    return <MeetingForbidden />;
-  }
-  const m = found.meeting;
+  const m = await hostMeetingOrDeny(id, `/meetings/${id}`);
+  if (!m) return <MeetingForbidden />;
   const cancelled = m.status === "cancelled";
   const url = inviteUrl(await requestOrigin(), m.inviteToken);
-  const ended = meetingEndsAt(m).getTime() < Date.now();
+  const now = new Date();
+  const [attendees, overrides, sessions] = await Promise.all([
+    prisma.meetingAttendee.findMany({ where: { meetingId: m.id }, orderBy: { createdAt: "asc" } }),
+    prisma.meetingOccurrence.findMany({ where: { meetingId: m.id } }),
+    listMeetingSessions(prisma, m.id, 10),
+  ]);
+  const upcoming = m.recurrenceRule ? occurrencesOf(m, overrides, { from: now, limit: 8 }) : [];
+  const next = m.recurrenceRule ? upcoming[0] ?? null : null;
+  const shown = next ?? m;
+  const series = describeRecurrence(m.recurrenceRule, m.timeZone);
+  const ended = m.recurrenceRule ? !next : meetingEndsAt(m).getTime() < now.getTime();
+  const reports = (await Promise.all(sessions.map((s) => getSessionDetail(prisma, s.id, now)))).filter((r) => r !== null);
 
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-6 py-10">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold" data-testid="meeting-heading">{m.title}</h1>
-          <p className="mt-1 text-slate-300">
-            <LocalTime iso={m.startsAt.toISOString()} style="datetime-long" /> · {m.durationMinutes} min
+          <p className="mt-1 text-slate-300" data-testid="meeting-when" data-starts-at={shown.startsAt.toISOString()}>
+            {next ? "Next: " : null}
+            <LocalTime iso={shown.startsAt.toISOString()} style="datetime-long" /> · {shown.durationMinutes} min
           </p>
+          {series ? <p className="text-sm text-sky-300" data-testid="meeting-recurrence">{series}</p> : null}
           <p className="text-xs text-slate-500">Scheduled in {m.timeZone.replaceAll("_", " ")}</p>
         </div>
         <span
@@ -83,6 +96,32 @@ export default async function MeetingPage({ params }: { params: Promise<{ id: st
           </div>
         </Card>
       )}
+
+      {m.recurrenceRule && !cancelled ? (
+        <section aria-labelledby="occ-heading" className="space-y-3">
+          <h2 id="occ-heading" className="text-lg font-semibold">Next meetings of the series</h2>
+          <OccurrenceList
+            meetingId={m.id}
+            occurrences={upcoming.map((o) => ({
+              originalMs: o.originalStartsAt.getTime(),
+              startsAt: o.startsAt.toISOString(),
+              durationMinutes: o.durationMinutes,
+              changed: o.changed,
+            }))}
+            cancel={cancelOccurrenceAction.bind(null, m.id)}
+          />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="attendees-heading" className="space-y-3">
+        <h2 id="attendees-heading" className="text-lg font-semibold">Invited by email</h2>
+        <AttendeeList attendees={attendees} />
+      </section>
+
+      <section aria-labelledby="reports-heading" className="space-y-3">
+        <h2 id="reports-heading" className="text-lg font-semibold">Attendance</h2>
+        <SessionReports reports={reports} />
+      </section>
 
       <MeetingActions
         cancelled={cancelled}

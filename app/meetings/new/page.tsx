@@ -16,7 +16,16 @@ export default async function NewMeetingPage() {
           action={createMeetingAction}
           submitLabel="Schedule meeting"
           cancelHref="/"
-          defaults={{ title: "", description: "", start: "", timeZone: null, durationMinutes: 30, requireSignIn: false }}
+          defaults={{
+            title: "",
+            description: "",
+            start: "",
+            timeZone: null,
+            durationMinutes: 30,
+            requireSignIn: false,
+            attendees: "",
+            recurrence: { repeat: "none", interval: 1, weekdays: [], end: "never" },
+          }}
         />
       </Card>
     </main>

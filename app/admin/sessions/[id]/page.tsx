@@ -4,12 +4,18 @@ import { notFound } from "next/navigation";
 import { prisma } from "@/lib/db";
 import { adminPageGuard } from "@/lib/admin/guard";
 import { forbiddenIfSupported } from "@/lib/auth/forbidden";
-import { formatDuration, formatLossPercent, formatNumber, getSessionDetail } from "@/lib/admin/history-queries";
+import { formatDuration, getSessionDetail } from "@/lib/admin/history-queries";
+import { sessionTimeline } from "@/lib/admin/session-timeline";
 import { AdminForbidden } from "@/components/admin/AdminForbidden";
+import { QualityTimelineChart } from "@/components/admin/QualityTimelineChart";
+import { AttendanceTable } from "@/components/meetings/AttendanceTable";
+import { buttonClass } from "@/components/ui/Button";
 import { LocalTime } from "@/components/ui/LocalTime";
 
 export const metadata: Metadata = { title: "Session · Meet" };
 export const dynamic = "force-dynamic";
+
+const END_REASON: Record<string, string> = { empty: "everyone left", restart: "server restart", crash: "server stopped unexpectedly" };
 
 export default async function SessionDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -18,7 +24,11 @@ export default async function SessionDetailPage({ params }: { params: Promise<{ 
     forbiddenIfSupported();
     return <AdminForbidden />;
   }
-  const detail = await getSessionDetail(prisma, id);
+  const [detail, timeline, meta] = await Promise.all([
+    getSessionDetail(prisma, id),
+    sessionTimeline(prisma, id),
+    prisma.meetingSession.findUnique({ where: { id }, select: { endReason: true, resumeCount: true } }),
+  ]);
   if (!detail) notFound();
   const { session: s, attendances } = detail;
 
@@ -32,59 +42,46 @@ export default async function SessionDetailPage({ params }: { params: Promise<{ 
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
           <div><dt className="text-slate-400">Host</dt><dd>{s.hostName ?? s.hostEmail}</dd></div>
           <div><dt className="text-slate-400">Started</dt><dd><LocalTime iso={s.startedAt.toISOString()} /></dd></div>
-          <div><dt className="text-slate-400">Ended</dt><dd>{s.endedAt ? <LocalTime iso={s.endedAt.toISOString()} /> : "live"}</dd></div>
+          <div>
+            <dt className="text-slate-400">Ended</dt>
+            <dd>
+              {s.endedAt ? <LocalTime iso={s.endedAt.toISOString()} /> : "live"}
+              {meta?.endReason && meta.endReason !== "empty" ? <span className="block text-xs text-amber-300">{END_REASON[meta.endReason]}</span> : null}
+            </dd>
+          </div>
           <div><dt className="text-slate-400">Duration</dt><dd>{formatDuration(s.durationMs)}</dd></div>
           <div><dt className="text-slate-400">Participants</dt><dd data-testid="session-participants">{s.participants}</dd></div>
           <div><dt className="text-slate-400">Peak</dt><dd data-testid="session-peak">{s.peakParticipants}</dd></div>
         </dl>
+        {meta?.resumeCount ? (
+          <p className="mt-2 text-xs text-slate-400" data-testid="session-resumed">
+            Continued after {meta.resumeCount} server restart{meta.resumeCount === 1 ? "" : "s"}.
+          </p>
+        ) : null}
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-800">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Attendance</caption>
-          <thead className="bg-slate-900 text-slate-300">
-            <tr>
-              <th scope="col" className="px-3 py-2">Who</th>
-              <th scope="col" className="px-3 py-2">Guest</th>
-              <th scope="col" className="px-3 py-2">Joined</th>
-              <th scope="col" className="px-3 py-2">Left</th>
-              <th scope="col" className="px-3 py-2">Duration</th>
-              <th scope="col" className="px-3 py-2 text-right">Loss mean / max</th>
-              <th scope="col" className="px-3 py-2 text-right">RTT</th>
-              <th scope="col" className="px-3 py-2 text-right">Send / recv</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-800">
-            {attendances.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="px-3 py-6 text-center text-slate-400">Nobody attended this session.</td>
-              </tr>
-            ) : (
-              attendances.map((a) => (
-                <tr key={a.id} data-testid="attendance-row" data-attendance-id={a.id}>
-                  <td className="px-3 py-2">
-                    <span className="font-medium">{a.displayName}</span>
-                    {a.userEmail ? <span className="block text-xs text-slate-400">{a.userEmail}</span> : null}
-                  </td>
-                  <td className="px-3 py-2" data-testid="attendance-guest">{a.isGuest ? "Guest" : "—"}</td>
-                  <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={a.joinedAt.toISOString()} /></td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {a.leftAt ? <LocalTime iso={a.leftAt.toISOString()} /> : <span className="text-emerald-400">still in</span>}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{formatDuration(a.durationMs)}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">
-                    {a.qualitySamples ? `${formatLossPercent(a.meanPacketLoss)} / ${formatLossPercent(a.maxPacketLoss)}` : "no data"}
-                  </td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">{formatNumber(a.meanRttMs, " ms")}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">
-                    {formatNumber(a.meanSendKbps)} / {formatNumber(a.meanRecvKbps)} kbps
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <section aria-labelledby="att-heading" className="space-y-3">
+        <div className="flex items-center justify-between gap-4">
+          <h2 id="att-heading" className="text-lg font-semibold">Attendance</h2>
+          <a href={`/api/sessions/${s.id}/attendance.csv`} download className={buttonClass("secondary")} data-testid="attendance-csv">
+            Download CSV
+          </a>
+        </div>
+        <AttendanceTable rows={attendances} />
+      </section>
+
+      <section aria-labelledby="tl-heading" className="space-y-3">
+        <h2 id="tl-heading" className="text-lg font-semibold">Call quality over time</h2>
+        {timeline.length === 0 ? (
+          <p className="text-sm text-slate-400">No one attended this session.</p>
+        ) : (
+          <div className="grid gap-4 lg:grid-cols-2">
+            {timeline.map((t) => (
+              <QualityTimelineChart key={t.attendanceId} timeline={t} />
+            ))}
+          </div>
+        )}
+      </section>
     </main>
   );
 }

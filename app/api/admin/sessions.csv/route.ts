@@ -1,7 +1,9 @@
-// GET /api/admin/sessions.csv?from&to&host[&tz] -> the filtered history as CSV (admins only).
+// GET /api/admin/sessions.csv?from&to&host[&tz] -> the filtered history as CSV (admins only):
+// one line per person and session with the attendance columns.
 import { prisma } from "@/lib/db";
 import { adminApiGuard } from "@/lib/admin/guard";
-import { listAllSessions, parseHistoryQuery, sessionsToCsv } from "@/lib/admin/history-queries";
+import { listAllSessionsWithAttendance, parseHistoryQuery } from "@/lib/admin/history-queries";
+import { csvResponse, historyWithAttendanceToCsv } from "@/lib/admin/attendance-csv";
 
 export const dynamic = "force-dynamic";
 
@@ -10,13 +12,6 @@ export async function GET(req: Request) {
   if (guard.response) return guard.response;
   const { filters, errors } = parseHistoryQuery(new URL(req.url).searchParams);
   if (errors.length) return Response.json({ error: errors.join("; ") }, { status: 400 });
-  const csv = sessionsToCsv(await listAllSessions(prisma, filters));
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(csv, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="meeting-history-${stamp}.csv"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  const csv = historyWithAttendanceToCsv(await listAllSessionsWithAttendance(prisma, filters));
+  return csvResponse(csv, `meeting-history-${new Date().toISOString().slice(0, 10)}.csv`);
 }

@@ -1,8 +1,9 @@
-// JSON sign-up (same rules as the /signup form): POST {name, email, password}
+// JSON sign-up (same rules as the /signup form, verification mail included): POST {name, email, password}
 // -> 201 {id, email, role} | 400 {error, fieldErrors} | 409 {error}.
 import { prisma } from "@/lib/db";
 import { fieldErrors, signUpSchema } from "@/lib/auth/schemas";
-import { signUpWithPassword } from "@/lib/auth/users";
+import { signUpAndVerify } from "@/lib/auth/signup";
+import { originFromHeaders } from "@/lib/meetings/origin";
 
 export async function POST(req: Request) {
   let body: unknown;
@@ -15,7 +16,7 @@ export async function POST(req: Request) {
   if (!parsed.success) {
     return Response.json({ error: "invalid sign-up data", fieldErrors: fieldErrors(parsed.error) }, { status: 400 });
   }
-  const result = await signUpWithPassword(prisma, parsed.data);
+  const result = await signUpAndVerify(prisma, parsed.data, originFromHeaders(req.headers));
   if (!result.ok) return Response.json({ error: result.error, fieldErrors: { email: result.error } }, { status: 409 });
   return Response.json({ id: result.user.id, email: result.user.email, role: result.user.role }, { status: 201 });
 }

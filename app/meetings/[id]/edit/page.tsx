@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { prisma } from "@/lib/db";
-import { requireUser } from "@/lib/auth/session";
-import { forbiddenIfSupported } from "@/lib/auth/forbidden";
 import { MeetingForbidden } from "@/components/meetings/MeetingForbidden";
-import { getMeetingForHost } from "@/lib/meetings/service";
+import { hostMeetingOrDeny } from "@/lib/meetings/host-guard";
 import { utcToZonedInputValue } from "@/lib/time/zoned";
+import { choiceFromRule } from "@/lib/meetings/recurrence";
 import { updateMeetingAction } from "@/app/meetings/actions";
 import { MeetingForm } from "@/components/meetings/MeetingForm";
 import { Card, MessagePage } from "@/components/ui/Card";
@@ -15,14 +13,9 @@ export const metadata: Metadata = { title: "Edit meeting · Meet" };
 
 export default async function EditMeetingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/meetings/${id}/edit`);
-  const found = await getMeetingForHost(prisma, id, user.id);
-  if (!found.ok && found.reason === "not_found") notFound();
-  if (!found.ok) {
-    forbiddenIfSupported();
-    return <MeetingForbidden />;
-  }
-  const m = found.meeting;
+  const m = await hostMeetingOrDeny(id, `/meetings/${id}/edit`);
+  if (!m) return <MeetingForbidden />;
+  const attendees = await prisma.meetingAttendee.findMany({ where: { meetingId: id }, orderBy: { createdAt: "asc" }, select: { email: true } });
   if (m.status === "cancelled") {
     return (
       <MessagePage title="This meeting was cancelled" testId="meeting-cancelled">
@@ -46,6 +39,8 @@ export default async function EditMeetingPage({ params }: { params: Promise<{ id
             timeZone: m.timeZone,
             durationMinutes: m.durationMinutes,
             requireSignIn: m.requireSignIn,
+            attendees: attendees.map((a) => a.email).join("\n"),
+            recurrence: choiceFromRule(m.recurrenceRule, m.timeZone),
           }}
         />
       </Card>

@@ -5,20 +5,17 @@ import { signJoinToken } from "@/lib/auth/join-token";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { prisma } from "@/lib/db";
 import { resolveJoinAccess } from "@/lib/rooms/join-access";
+import { readOptionalJsonBody } from "@/lib/http/optional-json-body";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(req: Request, ctx: { params: Promise<{ roomId: string }> }) {
   const { roomId } = await ctx.params;
-  let body: unknown = {};
-  const text = await req.text();
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return Response.json({ error: { code: "bad_request", message: "expected a JSON body" } }, { status: 400 });
-    }
+  const parsed = await readOptionalJsonBody(req);
+  if (!parsed.ok) {
+    return Response.json({ error: { code: "bad_request", message: "expected a JSON body" } }, { status: 400 });
   }
+  const body = parsed.body;
   const user = await getCurrentUser();
   const access = await resolveJoinAccess(prisma, { roomId, user, body });
   if (!access.ok) {
