@@ -2,7 +2,7 @@
 // (RoomRouters: the placement policy with the default threshold, pipeToRouter between the
 // workers) — the figure behind MAX_PEERS_PER_ROOM's default (docs/scaling.md).
 //
-//   npm run bench:room-capacity                         # rooms of 10, 20, ... 70 people
+//   npm run bench:room-capacity                         # rooms of 10, 20, ... 100 people
 //   npm run bench:room-capacity -- --steps 30,40,50 --window 10 --visible 24
 //
 // Each person publishes one camera (640x360 VP8 ~500 kbit/s: a pre-encoded ffmpeg testsrc,
@@ -31,7 +31,7 @@ const arg = (name: string, def: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : def;
 };
-const STEPS = arg("steps", "10,20,30,40,50,60,70").split(",").map(Number);
+const STEPS = arg("steps", "10,20,30,40,50,60,70,80,90,100").split(",").map(Number);
 const WINDOW_S = Number(arg("window", "8"));
 const VISIBLE = Number(arg("visible", "24"));
 const THRESHOLD = Number(arg("threshold", String(DEFAULT_ROUTER_CONSUMER_THRESHOLD)));

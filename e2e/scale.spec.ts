@@ -79,6 +79,12 @@ test.describe("a capped downlink gets a lower layer, smoothly (network namespace
     console.log(`[scale] uncapped viewer: ${JSON.stringify(uncapped)}`);
     expect(uncapped!.frameWidth, "uncapped viewer: the large layer").toBeGreaterThanOrEqual(640);
     expect(uncapped!.fps).toBeGreaterThan(0);
+    // quality in both directions: Ben sends nothing, but what he receives is squeezed
+    const benAtCid = cid.page.locator('[data-peer-name="Ben"] [data-testid="quality-indicator"]');
+    await expect.poll(() => benAtCid.getAttribute("data-quality"), { timeout: 10_000 }).toMatch(/^(good|poor)$/);
+    console.log(`[scale] Ben's quality at Cid: ${await benAtCid.getAttribute("aria-label")}`);
+    const cidAtBen = ben.page.locator('[data-peer-name="Cid"] [data-testid="quality-indicator"]');
+    await expect.poll(() => cidAtBen.getAttribute("data-quality"), { timeout: 10_000 }).toBe("excellent");
   });
 });
 
