@@ -5,11 +5,18 @@
 // as soon as someone needs them. Upgrades go out at once (a viewer is waiting for them);
 // downgrades wait DOWNGRADE_DELAY_MS and are dropped if the need comes back meanwhile, so a
 // tile that flickers in and out of view does not make the encoder flap.
+//
+// A producer nobody consumes at all (its publisher is alone, or nobody can decode it) keeps
+// its smallest layer on (STANDBY_LAYER): when someone joins, the SFU already has a running
+// stream to start their first picture from, instead of waiting for an encoder to start and
+// for its first key frame. Only consumers that exist but cannot see it stop it entirely.
 import type { types as ms } from "mediasoup";
 import { neededSpatialLayer } from "./layer-policy";
 import type { ConsumerAppData, Peer, ProducerAppData } from "./peer";
 
 export const DOWNGRADE_DELAY_MS = 3_000;
+/** What a producer without any consumer keeps sending: its smallest layer (~150 kbit/s). */
+export const STANDBY_LAYER = 0;
 
 type Entry = {
   producer: ms.Producer<ProducerAppData>;
@@ -77,6 +84,7 @@ export class Dynacast {
   private needed(entry: Entry): number | null {
     const choices = [];
     for (const c of entry.consumers) if (!c.closed && c.appData.choice) choices.push(c.appData.choice);
+    if (choices.length === 0) return STANDBY_LAYER;
     const top = (entry.producer.appData.layers?.sizes.length ?? 1) - 1;
     const need = neededSpatialLayer(choices);
     return need === null ? null : Math.min(need, top);

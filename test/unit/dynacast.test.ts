@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { Dynacast } from "../../server/rooms/dynacast";
+import { Dynacast, STANDBY_LAYER } from "../../server/rooms/dynacast";
 import type { LayerChoice } from "../../server/rooms/layer-policy";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,17 +26,22 @@ function publisher() {
 }
 const at = (layer: number): LayerChoice => ({ paused: false, spatialLayer: layer, temporalLayer: 2 });
 
-test("nobody needs it: after the delay the publisher stops sending; a viewer brings it back at once", async () => {
+test("alone: the smallest layer stays on; viewers who cannot see it stop it; showing it brings it back at once", async () => {
   const d = new Dynacast(40);
   const pub = publisher();
   const producer = fakeProducer("p1");
   d.addProducer(pub as never, producer as never);
   assert.deepEqual(pub.sent, [], "starts as sent (every layer on)");
   await sleep(80);
-  assert.deepEqual(pub.sent, [{ producerId: "p1", maxSpatialLayer: null }]);
-  assert.equal(d.isSuspended("p1"), true);
-  const c = fakeConsumer("p1", at(1));
+  assert.deepEqual(pub.sent, [{ producerId: "p1", maxSpatialLayer: STANDBY_LAYER }], "no consumer: standby layer");
+  assert.equal(d.isSuspended("p1"), false);
+  const c = fakeConsumer("p1", { paused: true });
   d.addConsumer(c as never);
+  await sleep(80);
+  assert.deepEqual(pub.sent.at(-1), { producerId: "p1", maxSpatialLayer: null }, "its only viewer cannot see it");
+  assert.equal(d.isSuspended("p1"), true);
+  c.appData.choice = at(1);
+  d.changed(c as never);
   assert.deepEqual(pub.sent.at(-1), { producerId: "p1", maxSpatialLayer: 1 }, "upgrade without delay");
   assert.equal(d.isSuspended("p1"), false);
   d.close();
@@ -67,13 +72,13 @@ test("the highest layer any viewer needs; downgrades wait and are cancelled when
   assert.deepEqual(pub.sent, []);
   await sleep(80);
   assert.deepEqual(pub.sent, [{ producerId: "p2", maxSpatialLayer: 0 }]);
-  // the last viewer leaves: nothing needed
+  // the last viewer leaves: back to the standby layer (it is 0 already: nothing sent)
   small.closed = true;
   small.observer.emit("close");
   big.closed = true;
   big.observer.emit("close");
   await sleep(80);
-  assert.deepEqual(pub.sent.at(-1), { producerId: "p2", maxSpatialLayer: null });
+  assert.deepEqual(pub.sent.at(-1), { producerId: "p2", maxSpatialLayer: STANDBY_LAYER });
   d.close();
 });
 
