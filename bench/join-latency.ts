@@ -298,7 +298,9 @@ async function main() {
       // the same camera the room captures (lib/client/local-media.ts), unless told otherwise
       const w = Number(process.env.BENCH_VIDEO_WIDTH ?? idealOf(CAMERA_CONSTRAINTS.width, 1280));
       const h = Number(process.env.BENCH_VIDEO_HEIGHT ?? idealOf(CAMERA_CONSTRAINTS.height, 720));
-      console.log(`    camera ${w}x${h} (the room's capture size; BENCH_VIDEO_WIDTH/HEIGHT to change)`);
+      console.log(
+        `    camera ${w}x${h}${process.env.BENCH_VIDEO_WIDTH || process.env.BENCH_VIDEO_HEIGHT ? " (BENCH_VIDEO_WIDTH/HEIGHT)" : " (the room's capture size)"}`,
+      );
       p2p = await measureP2p(browser, RUNS, w, h);
     }
     if (ONLY !== "p2p") {

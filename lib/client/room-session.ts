@@ -382,10 +382,13 @@ export class RoomSession {
       // Receiving is already set up (recv transport exists, newConsumer is handled as it
       // arrives); now publish the preview tracks.
       await this.transports!.create();
-      // On a 2-core machine our encoder start-up competes with decoding the first remote
-      // frames, so let the consumers the server is about to announce get set up first.
+      // On a 2-core machine our encoder start-up (three simulcast layers of a 720p camera)
+      // competes with decoding the first remote frames, so let the consumers the server is
+      // about to announce get set up, and the first remote video arrive, first (300 ms at most).
       const expected = res.peers.reduce((n, p) => n + p.producers.length, 0);
+      const deadline = performance.now() + 300;
       await this.subscriber!.waitFor(expected, 300, this.subscribe);
+      await this.subscriber!.firstVideo(Math.max(0, deadline - performance.now()));
       if (client !== this.client) return;
       this.mark("publish");
       this.localMedia.publishAll();

@@ -3,10 +3,13 @@
 // it; it prefers the layers its tile needs; it is paused again while its tile is hidden
 // (scrolled away, on another page, background tab) and resumed with a key frame when it is
 // shown. Its priority in the transport's bandwidth distribution follows its source and the
-// active speaker. Every change of what a consumer needs is passed on to dynacast.
+// active speaker. Every change of what a consumer needs is passed on to dynacast. When the
+// bandwidth estimate had to take a consumer down, it is held there for a while
+// (layer-backoff.ts) instead of oscillating between layers on a slow link.
 import type { types as ms } from "mediasoup";
 import type { ConsumerView } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
+import { LayerBackoff } from "./layer-backoff";
 import { chooseLayers, consumerPriority, type Fit, type LayerChoice } from "./layer-policy";
 import type { ConsumerAppData, Peer } from "./peer";
 
@@ -32,8 +35,12 @@ function sameChoice(a: LayerChoice | undefined, b: LayerChoice): boolean {
 export class LayerControl {
   /** One change at a time per consumer (pause/resume/preferred layers must not interleave). */
   private readonly chains = new WeakMap<LayerConsumer, Promise<void>>();
+  private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null }>();
 
-  constructor(private readonly hooks: LayerControlHooks) {}
+  constructor(
+    private readonly hooks: LayerControlHooks,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A new consumer (created paused): its priority and first choice, before the client hears of it. */
   async init(consumer: LayerConsumer): Promise<void> {
@@ -43,6 +50,7 @@ export class LayerControl {
     const jobs: Promise<void>[] = [];
     if (consumer.kind === "video") {
       jobs.push(consumer.setPriority(this.priorityOf(consumer)).catch(() => undefined));
+      if (layered(consumer)) this.watchCongestion(consumer);
       const choice = consumer.appData.choice;
       if (layered(consumer) && !choice.paused) {
         jobs.push(
@@ -88,12 +96,42 @@ export class LayerControl {
     return consumerPriority(c.appData.source, c.appData.producerPeerId === this.hooks.activeSpeaker());
   }
 
-  private choose(c: LayerConsumer): LayerChoice {
+  /** What the tile needs, ignoring any congestion hold. */
+  private wanted(c: LayerConsumer): LayerChoice {
     if (c.kind !== "video" || !c.appData.layers) {
       const hidden = c.kind === "video" && c.appData.view && (!c.appData.view.visible || c.appData.view.width <= 0);
       return hidden ? { paused: true } : { paused: false, spatialLayer: 0, temporalLayer: 0 };
     }
     return chooseLayers(c.appData.layers, c.appData.view ?? null, fitFor(c));
+  }
+
+  /** What the tile needs, held down while the link could not carry more. */
+  private choose(c: LayerConsumer): LayerChoice {
+    const want = this.wanted(c);
+    const cap = this.backoffs.get(c)?.backoff.capAt(this.now()) ?? null;
+    if (want.paused || cap === null || want.spatialLayer <= cap) return want;
+    return { ...want, spatialLayer: cap };
+  }
+
+  private watchCongestion(consumer: LayerConsumer): void {
+    const state = { backoff: new LayerBackoff(), timer: null as NodeJS.Timeout | null };
+    this.backoffs.set(consumer, state);
+    consumer.on("layerschange", (layers) => {
+      const want = this.wanted(consumer);
+      const wanted = want.paused ? 0 : want.spatialLayer;
+      if (!state.backoff.onLayersChange(layers ? layers.spatialLayer : null, wanted, this.now())) return;
+      this.hooks.log.debug({ consumer: consumer.id, layer: layers?.spatialLayer, until: state.backoff.holdEndsAt }, "congestion: holding a lower layer");
+      void this.apply(consumer, { keyFrame: false });
+      if (state.timer) clearTimeout(state.timer);
+      state.timer = setTimeout(() => {
+        state.timer = null;
+        void this.apply(consumer, { keyFrame: false });
+      }, Math.max(0, state.backoff.holdEndsAt - this.now()) + 10);
+      state.timer.unref();
+    });
+    consumer.observer.once("close", () => {
+      if (state.timer) clearTimeout(state.timer);
+    });
   }
 
   private apply(consumer: LayerConsumer, opts: { keyFrame: boolean }): Promise<void> {

@@ -4,7 +4,9 @@
 // active speaker, dynacast told about every change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
 import pino from "pino";
+import { BACKOFF_INITIAL_MS } from "../../server/rooms/layer-backoff";
 import { LayerControl } from "../../server/rooms/layer-control";
 import { PRIORITY } from "../../server/rooms/layer-policy";
 
@@ -19,8 +21,12 @@ const layers = {
 
 function fakeConsumer(id: string, opts: { kind?: "audio" | "video"; source?: string; from?: string } = {}) {
   const calls: string[] = [];
+  const events = new EventEmitter();
   const c = {
     id,
+    on: (name: string, fn: (...args: unknown[]) => void) => events.on(name, fn),
+    emit: (name: string, ...args: unknown[]) => events.emit(name, ...args),
+    observer: new EventEmitter(),
     kind: opts.kind ?? "video",
     type: opts.kind === "audio" ? "simple" : "simulcast",
     producerId: `p-${id}`,
@@ -49,9 +55,9 @@ function fakeConsumer(id: string, opts: { kind?: "audio" | "video"; source?: str
   return c;
 }
 
-function control(active: () => string | null = () => null) {
+function control(active: () => string | null = () => null, now: () => number = Date.now) {
   const demand: string[] = [];
-  const lc = new LayerControl({ log: pino({ level: "silent" }), activeSpeaker: active, demandChanged: (c) => demand.push(c.id) });
+  const lc = new LayerControl({ log: pino({ level: "silent" }), activeSpeaker: active, demandChanged: (c) => demand.push(c.id) }, now);
   return { lc, demand };
 }
 const peerWith = (...consumers: ReturnType<typeof fakeConsumer>[]) =>
@@ -127,4 +133,29 @@ test("priorities: screens first, the active speaker's camera above the others, u
   assert.deepEqual(ana.calls, [`priority ${PRIORITY.other}`]);
   assert.deepEqual(ben.calls, [`priority ${PRIORITY.activeSpeaker}`]);
   assert.deepEqual(screen.calls, [`priority ${PRIORITY.screen}`], "ben's screen keeps the screen priority");
+});
+
+test("congestion: taken down below what the tile wants, the consumer is held there, then tries again", async () => {
+  let t = 1_000_000;
+  const { lc } = control(() => null, () => t);
+  const c = fakeConsumer("c4");
+  await lc.init(c as never);
+  await lc.ready(c as never);
+  const peer = peerWith(c);
+  await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1000, height: 560 }]); // wants layer 2
+  c.calls.length = 0;
+  // the SFU starts on 0 (estimate), moves up to 1, then has to go back to 0
+  c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
+  c.emit("layerschange", { spatialLayer: 1, temporalLayer: 2 });
+  t += 2_000;
+  c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(c.calls, ["layers 0/2"], "held at the layer the link carries");
+  // the tile grows meanwhile: still held
+  await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1200, height: 680 }]);
+  assert.deepEqual(c.calls, ["layers 0/2"]);
+  // after the hold the tile's layer is preferred again
+  t += BACKOFF_INITIAL_MS + 1;
+  await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1000, height: 560 }]);
+  assert.deepEqual(c.calls, ["layers 0/2", "layers 2/2"]);
 });
