@@ -5,11 +5,15 @@ import type { IncomingMessage, ServerResponse, Server as HttpServer } from "node
 import type { Server as HttpsServer } from "node:https";
 import type { Config } from "./config";
 import { logger as defaultLogger, type Logger } from "./logger";
+import type { MeetingGate } from "./rooms/meeting-gate";
 import { RoomRegistry, type RegistryCounts } from "./rooms/room-registry";
+import { describePlacement, describeRoom } from "./rooms/room-report";
 import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
 import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
 import type { ConnectionLimits } from "./signaling/connection";
+import type { ConnectionServices } from "./signaling/connection-services";
+import { metrics } from "./metrics";
 
 export const SFU_STATS_PATH = "/api/sfu/stats";
 
@@ -45,6 +49,12 @@ export type StartSignalingOptions = {
   /** Overrides RECONNECT_GRACE_SECONDS (tests). */
   reconnectGraceMs?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Join-token revocation and meeting settings (default: open gate, no database). */
+  gate?: MeetingGate;
+  /** Join-token admission (deny-list, hosting node) and TURN servers; default: one node, no TURN. */
+  services?: ConnectionServices;
+  /** Several nodes: is this the origin of another node of the site (allowed to open /ws)? */
+  isSiteOrigin?: (origin: string) => boolean;
 };
 
 export type SfuStats = RegistryCounts & { connections: number; unauthenticated: number };
@@ -85,6 +95,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     routerConsumerThreshold: config.ROUTER_CONSUMER_THRESHOLD,
     reconnectGraceMs:
       options.reconnectGraceMs ?? (config.RECONNECT_GRACE_SECONDS ? config.RECONNECT_GRACE_SECONDS * 1000 : undefined),
+    gate: options.gate,
     ingest: { listenIp: config.INGEST_LISTEN_IP ?? "127.0.0.1" },
   });
   const signaling = attachSignalingServer({
@@ -93,14 +104,21 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     logger: log,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     limits: options.limits,
+    services: options.services,
     upgradePolicy: {
       allowedOrigins: config.ALLOWED_ORIGINS,
       publicOrigin: config.PUBLIC_URL,
       trustProxy: config.TRUST_PROXY,
+      isSiteOrigin: options.isSiteOrigin,
       ...(config.WS_MAX_UNAUTHENTICATED_PER_IP ? { maxUnauthenticatedPerIp: config.WS_MAX_UNAUTHENTICATED_PER_IP } : {}),
       ...(config.WS_MAX_UNAUTHENTICATED ? { maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED } : {}),
     },
     onOtherUpgrade: options.onOtherUpgrade,
+  });
+  metrics().bindSfu({
+    counts: () => registry.counts(),
+    connections: () => signaling.connections,
+    workers: () => pool.workers.map((w) => ({ index: w.index, pid: w.worker.pid, getResourceUsage: () => w.worker.getResourceUsage() })),
   });
 
   const stats = (): SfuStats => ({
@@ -123,10 +141,18 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
       res.end(JSON.stringify({ error: "method not allowed" }));
       return true;
     }
+    // ?room=<id>: that room in detail (peers, roles, producers and their pause state)
+    const roomId = new URLSearchParams(url.split("?")[1] ?? "").get("room");
+    const room = roomId ? registry.get(roomId) : undefined;
+    if (roomId && !room) {
+      res.writeHead(404, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: "no such room here" }));
+      return true;
+    }
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     // ?detail=1: where each room runs (its routers' workers, peers and consumers)
     const detail = new URL(url, "http://localhost").searchParams.get("detail") === "1";
-    const body = detail ? { ...stats(), detail: registry.all().map((r) => r.detail()) } : stats();
+    const body = room ? describeRoom(room) : detail ? { ...stats(), detail: registry.all().map(describePlacement) } : stats();
     res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
     return true;
   };

@@ -20,6 +20,12 @@ export function defaultAnnouncedAddress(): string {
   return "127.0.0.1";
 }
 
+/** "<hostname>-<port>", trimmed to what NODE_ID allows. */
+export function defaultNodeId(port: number): string {
+  const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 50) || "node";
+  return `${host}-${port}`;
+}
+
 const hostnameRe = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Empty strings count as "not set" (e.g. `PORT= npm run dev`). */
@@ -48,6 +54,49 @@ function intVar(name: string, def: number, min: number, max: number) {
       }),
   );
 }
+
+/** An http(s) URL without query/fragment, returned without a trailing slash. */
+function httpUrlVar(name: string) {
+  return optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        let u: URL;
+        try {
+          u = new URL(v);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `${name} must be a URL such as https://node-a.example.org, got "${v}"` });
+          return z.NEVER;
+        }
+        if ((u.protocol !== "http:" && u.protocol !== "https:") || u.search || u.hash || u.username) {
+          ctx.addIssue({ code: "custom", message: `${name} must be a plain http:// or https:// URL, got "${v}"` });
+          return z.NEVER;
+        }
+        return u.href.replace(/\/+$/, "");
+      }),
+  );
+}
+
+/** Comma-separated list (blank items dropped), each item checked by `item`. */
+function listVar(name: string, item: (v: string) => string | null) {
+  return optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const items = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+        for (const i of items) {
+          const problem = item(i);
+          if (problem) ctx.addIssue({ code: "custom", message: `${name}: ${problem}` });
+        }
+        return items;
+      }),
+  );
+}
+
+const turnUrlRe = /^(turns?|stun):[A-Za-z0-9.\-\[\]:]+(\?transport=(udp|tcp))?$/;
 
 export const envSchema = z
   .object({
@@ -154,6 +203,36 @@ export const envSchema = z
         .transform((v) => v === "1" || v === "true"),
     ),
     NEXTAUTH_SECRET: optionalString,
+    // ---- several nodes (docs/deploy.md); unset REDIS_URL = one process, all state in memory
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || /^rediss?:\/\/./.test(v), "REDIS_URL must start with redis:// or rediss://"),
+    ),
+    /** This process's node id (stable across restarts, so a restarted node recognises its rows). */
+    NODE_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._:-]{1,64}$/, "NODE_ID: 1-64 letters, digits, '.', '_', ':' or '-'")
+        .optional(),
+    ),
+    /** Where browsers reach this node's pages and /ws (required with REDIS_URL). */
+    NODE_PUBLIC_URL: httpUrlVar("NODE_PUBLIC_URL"),
+    NODE_HEARTBEAT_MS: intVar("NODE_HEARTBEAT_MS", 1000, 100, 60_000),
+    /** Joined peers one node takes; beyond, a room's new participants go to another node (cascade). 0: no limit. */
+    NODE_MAX_PEERS: intVar("NODE_MAX_PEERS", 0, 0, 100_000),
+    /** A node whose heartbeat is older than this is declared dead and its rooms re-placed. */
+    NODE_DEAD_AFTER_MS: intVar("NODE_DEAD_AFTER_MS", 3000, 300, 600_000),
+    // ---- TURN (coturn with use-auth-secret; TURN REST credentials)
+    TURN_URLS: listVar("TURN_URLS", (v) =>
+      turnUrlRe.test(v) ? null : `"${v}" is not a turn:/turns:/stun: URL (e.g. turn:turn.example.org:3478?transport=udp)`,
+    ),
+    TURN_SECRET: optionalString,
+    TURN_TTL_SECONDS: intVar("TURN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
+    // ---- operations
+    /** Bearer token that lets non-loopback clients read /metrics (unset: loopback only). */
+    METRICS_TOKEN: optionalString,
     NODE_ENV: optionalString.pipe(
       z
         .enum(["development", "production", "test"], {
@@ -187,6 +266,29 @@ export const envSchema = z
         }
       }
     }
+    if (env.REDIS_URL && !env.NODE_PUBLIC_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NODE_PUBLIC_URL"],
+        message: "NODE_PUBLIC_URL is required with REDIS_URL (browsers connect their signaling to the node hosting their room)",
+      });
+    }
+    if (env.NODE_DEAD_AFTER_MS < 2 * env.NODE_HEARTBEAT_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NODE_DEAD_AFTER_MS"],
+        message: "NODE_DEAD_AFTER_MS must be at least twice NODE_HEARTBEAT_MS (one lost heartbeat is not a death)",
+      });
+    }
+    if (env.TURN_URLS.some((u) => u.startsWith("turn")) && !env.TURN_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "TURN_SECRET is required with turn:/turns: TURN_URLS (coturn's static-auth-secret)" });
+    }
+    if (env.TURN_SECRET !== undefined && env.TURN_SECRET.length < 16 && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "TURN_SECRET must be at least 16 characters in production" });
+    }
+    if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "METRICS_TOKEN must be at least 16 characters" });
+    }
     const secret = env.JOIN_TOKEN_SECRET ?? env.NEXTAUTH_SECRET;
     if (secret !== undefined && secret.length < 16 && env.NODE_ENV === "production") {
       ctx.addIssue({
@@ -198,6 +300,10 @@ export const envSchema = z
   });
 
 export type Config = z.output<typeof envSchema> & {
+  /** NODE_ID, else "<hostname>-<PORT>" (stable across restarts of the same process slot). */
+  nodeId: string;
+  /** REDIS_URL is set: this process is one node of several. */
+  clustered: boolean;
   /** True when TLS_CERT_FILE/TLS_KEY_FILE are set. */
   https: boolean;
   /** Next dev mode (NODE_ENV != production). */
@@ -223,7 +329,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const c = parsed.data;
-  return { ...c, https: !!(c.TLS_CERT_FILE && c.TLS_KEY_FILE), dev: c.NODE_ENV !== "production" };
+  return {
+    ...c,
+    nodeId: c.NODE_ID ?? defaultNodeId(c.PORT),
+    clustered: c.REDIS_URL !== undefined,
+    https: !!(c.TLS_CERT_FILE && c.TLS_KEY_FILE),
+    dev: c.NODE_ENV !== "production",
+  };
 }
 
 /** loadConfig(), or print what is wrong and exit(1). */

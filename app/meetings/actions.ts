@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db";
+import { announceMeetingEnded } from "@/lib/cluster/revocation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/auth/schemas";
 import { meetingFormDataToObject, meetingFormSchema, occurrenceFormSchema } from "@/lib/meetings/schema";
@@ -71,6 +72,7 @@ export async function cancelMeetingAction(id: string): Promise<MeetingActionResu
   if (!user) return { ok: false, error: SIGNED_OUT.formError };
   const ok = await cancelMeeting(prisma, user.id, id);
   if (ok) await sendInvitations(prisma, id, "cancel", await requestOrigin());
+  if (ok) await announceMeetingEnded(id, "cancelled"); // its live room ends, on whichever node
   revalidatePath("/");
   revalidatePath(`/meetings/${id}`);
   return ok ? { ok } : { ok, error: "Only the host can cancel this meeting." };

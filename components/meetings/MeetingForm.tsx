@@ -22,6 +22,8 @@ export interface MeetingFormDefaults {
   timeZone: string | null;
   durationMinutes: number;
   requireSignIn: boolean;
+  waitingRoom: boolean;
+  joinBeforeHost: boolean;
   /** One address per line. */
   attendees: string;
   recurrence: RecurrenceChoice;
@@ -178,6 +180,22 @@ export function MeetingForm({
         hint="When off, people with the invite link can join as guests with just a name."
         data-testid="meeting-require-signin"
         defaultChecked={defaults.requireSignIn}
+      />
+      <Checkbox
+        id="meeting-waiting-room"
+        name="waitingRoom"
+        label="Waiting room"
+        hint="People wait until you or a co-host let them in."
+        data-testid="meeting-waiting-room"
+        defaultChecked={defaults.waitingRoom}
+      />
+      <Checkbox
+        id="meeting-join-before-host"
+        name="joinBeforeHost"
+        label="Guests may join before the host"
+        hint="When off, guests see the start time and enter when you arrive."
+        data-testid="meeting-join-before-host"
+        defaultChecked={defaults.joinBeforeHost}
       />
       <div className="flex items-center gap-3 pt-2">
         <Button type="submit" data-testid="meeting-submit" pending={pending} pendingText="Saving…" disabled={!hydrated}>

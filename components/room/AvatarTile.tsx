@@ -1,8 +1,9 @@
 // A remote participant who publishes no camera (audio-only or view-only).
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import type { Participant, RemoteMedia } from "@/lib/client/room-session";
 import { QualityIndicator } from "./QualityIndicator";
-import { Avatar, TileFrame } from "./Tile";
+import { Avatar, roleLabel, TileFrame } from "./Tile";
 
 export function AvatarTile({
   participant,
@@ -10,12 +11,14 @@ export function AvatarTile({
   quality,
   compact,
   speaking,
+  badges,
 }: {
   participant: Participant;
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
   speaking?: boolean;
+  badges?: ReactNode;
 }) {
   return (
     <TileFrame
@@ -26,8 +29,9 @@ export function AvatarTile({
       data-speaking={speaking ? "true" : "false"}
       speaking={speaking}
       reconnecting={participant.reconnecting}
-      label={participant.isHost ? `${participant.displayName} (host)` : participant.displayName}
+      label={roleLabel(participant)}
       micMuted={!mic || mic.paused}
+      topLeft={badges}
       topRight={<QualityIndicator quality={quality} />}
     >
       <Avatar name={participant.displayName} small={compact} />

@@ -16,12 +16,15 @@ export interface ControlsBarProps {
   onToggleCamera: () => void;
   onToggleScreen: () => void;
   onLeave: () => void;
+  /** More controls before Leave (hand, reactions, panels). */
+  beforeLeave?: ReactNode;
+  /** After Leave (e.g. "End for all"). */
   children?: ReactNode;
 }
 
 export function ControlsBar(p: ControlsBarProps) {
   return (
-    <div role="group" aria-label="Meeting controls" className="flex items-center justify-center gap-3 px-4 py-3">
+    <div role="group" aria-label="Meeting controls" className="flex flex-wrap items-center justify-center gap-3 px-4 py-3">
       <ToggleButton
         testId="toggle-mic"
         label="Microphone"
@@ -53,6 +56,7 @@ export function ControlsBar(p: ControlsBarProps) {
           icon={<ScreenIcon />}
         />
       )}
+      {p.beforeLeave}
       <button
         type="button"
         data-testid="leave"

@@ -2,9 +2,11 @@
 // Client root of /room/[roomId]: picks the screen for the session's phase.
 import { useRoom } from "@/lib/client/use-room";
 import { DisconnectedScreen } from "./DisconnectedScreen";
+import { EndedScreen, isEndedError } from "./EndedScreen";
 import { LeftScreen } from "./LeftScreen";
 import { PreJoin } from "./PreJoin";
 import { RoomView } from "./RoomView";
+import { WaitingScreen } from "./WaitingScreen";
 import { Spinner } from "./icons";
 
 type Props = {
@@ -29,11 +31,14 @@ export default function RoomClient({ roomId, inviteToken, title }: Props) {
     case "prejoin":
     case "joining":
       return <PreJoin session={session} state={state} title={title} />;
+    case "waiting":
+      return <WaitingScreen session={session} state={state} title={title} />;
     case "joined":
       return <RoomView session={session} state={state} title={title} />;
     case "left":
       return <LeftScreen onRejoin={rejoin} />;
     case "disconnected":
+      if (isEndedError(state.error)) return <EndedScreen error={state.error} />;
       return <DisconnectedScreen error={state.error} onReconnect={rejoin} />;
   }
 }

@@ -12,6 +12,7 @@ import { RemoteAudioList } from "./RemoteAudio";
 import { RoomLayout } from "./RoomLayout";
 import { ScreenTile } from "./ScreenTile";
 import { SelfTile } from "./SelfTile";
+import { useModerationUi } from "./useModerationUi";
 import { VideoTile } from "./VideoTile";
 import { VideoViewsContext } from "./video-views";
 
@@ -27,6 +28,7 @@ function useStageSpeaker(state: RoomState): string | null {
 
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
+  const moderation = useModerationUi(session, state);
   const { local, quality } = state;
   const compact = grouped.length >= 6;
   const withScreens = grouped.some((g) => g.screen) || !!local.screenStream;
@@ -43,6 +45,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
       quality={state.selfId ? quality[state.selfId] : undefined}
       compact={compact || withScreens}
       speaking={!!state.selfId && speaking.has(state.selfId) && local.micOn}
+      badges={moderation.badgesFor(state.selfId, state.displayName)}
     />,
     ...grouped.map(({ participant, camera, mic }) =>
       camera ? (
@@ -54,6 +57,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           quality={quality[participant.id]}
           compact={compact || withScreens}
           speaking={speaking.has(participant.id)}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ) : (
         <AvatarTile
@@ -63,6 +67,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           quality={quality[participant.id]}
           compact={compact || withScreens}
           speaking={speaking.has(participant.id)}
+          badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ),
     ),
@@ -90,7 +95,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   const canShareScreen = typeof navigator !== "undefined" && !!navigator.mediaDevices?.getDisplayMedia;
 
   return (
-    <div className="flex h-dvh flex-col">
+    <div className="relative flex h-dvh flex-col">
       <header className="flex items-center justify-between gap-3 border-b border-white/10 px-4 py-2">
         <h1 className="truncate text-base font-medium">
           <span className="sr-only">Meeting </span>
@@ -102,18 +107,22 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
         </div>
       </header>
       {state.connection.status === "reconnecting" && <ReconnectingBanner attempt={state.connection.attempt} />}
-      <main className="min-h-0 flex-1 overflow-auto">
-        <VideoViewsContext.Provider value={session.layerReporter}>
-          <RoomLayout
-            cameras={cameras}
-            screens={screens}
-            mode={state.layout}
-            stageKey={stageSpeaker}
-            pinnedKey={state.activeSpeakerId}
-            fixedKey="self"
-          />
-        </VideoViewsContext.Provider>
-      </main>
+      <div className="flex min-h-0 flex-1">
+        <main className="min-h-0 flex-1 overflow-auto">
+          <VideoViewsContext.Provider value={session.adaptive.layerReporter}>
+            <RoomLayout
+              cameras={cameras}
+              screens={screens}
+              mode={state.layout}
+              stageKey={stageSpeaker}
+              pinnedKey={state.activeSpeakerId}
+              fixedKey="self"
+            />
+          </VideoViewsContext.Provider>
+        </main>
+        {moderation.panel}
+      </div>
+      {moderation.overlay}
       {state.notice && (
         <div role="status" data-testid="room-notice" className="mx-auto mb-1 flex items-center gap-3 rounded-lg bg-amber-500/15 px-4 py-2 text-sm text-amber-200">
           <span>{state.notice}</span>
@@ -137,7 +146,10 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           onToggleCamera={() => void session.toggleCamera()}
           onToggleScreen={() => void session.toggleScreen()}
           onLeave={() => void session.leave()}
-        />
+          beforeLeave={moderation.controls}
+        >
+          {moderation.endControl}
+        </ControlsBar>
       </footer>
       <RemoteAudioList media={state.media} />
     </div>

@@ -1,5 +1,6 @@
 "use client";
 // My own camera, mirrored like a mirror (others see it unmirrored).
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import { MediaVideo } from "./MediaVideo";
 import { QualityIndicator } from "./QualityIndicator";
@@ -13,9 +14,10 @@ export interface SelfTileProps {
   quality?: PeerQuality;
   compact?: boolean;
   speaking?: boolean;
+  badges?: ReactNode;
 }
 
-export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, speaking }: SelfTileProps) {
+export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, speaking, badges }: SelfTileProps) {
   const showVideo = cameraOn && !!stream;
   return (
     <TileFrame
@@ -24,6 +26,7 @@ export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, spea
       speaking={speaking}
       label={`${name || "You"} (you)`}
       micMuted={!micOn}
+      topLeft={badges}
       topRight={<QualityIndicator quality={quality} />}
     >
       <MediaVideo data-testid="local-video" stream={stream} mirrored hidden={!showVideo} />

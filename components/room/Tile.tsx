@@ -23,6 +23,11 @@ export function Avatar({ name, small }: { name: string; small?: boolean }) {
   );
 }
 
+/** "Ana (host)", "Bo (co-host)", "Cy". */
+export function roleLabel(p: { displayName: string; role: string }): string {
+  return p.role === "host" ? `${p.displayName} (host)` : p.role === "cohost" ? `${p.displayName} (co-host)` : p.displayName;
+}
+
 export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
   label: string;
   micMuted?: boolean;
@@ -31,11 +36,13 @@ export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
   /** They are speaking now: a ring around the tile. */
   speaking?: boolean;
   topRight?: ReactNode;
+  /** Raised hand, reaction (TileBadges). */
+  topLeft?: ReactNode;
   children: ReactNode;
   [dataAttr: `data-${string}`]: string | undefined;
 }
 
-export function TileFrame({ label, micMuted, reconnecting, speaking, topRight, children, className = "", ...rest }: TileFrameProps) {
+export function TileFrame({ label, micMuted, reconnecting, speaking, topRight, topLeft, children, className = "", ...rest }: TileFrameProps) {
   return (
     <div
       {...rest}
@@ -50,6 +57,7 @@ export function TileFrame({ label, micMuted, reconnecting, speaking, topRight, c
         </div>
       )}
       {topRight && <div className="absolute right-2 top-2 flex items-center gap-1">{topRight}</div>}
+      {topLeft && <div className="absolute left-2 top-2 flex items-center gap-1">{topLeft}</div>}
       <div className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-md bg-black/60 px-2 py-0.5 text-sm">
         {micMuted && (
           <span className="text-red-400" role="img" aria-label="Microphone muted" title="Microphone muted">

@@ -1,11 +1,12 @@
 "use client";
 // A remote participant's camera. The <video> stays mounted while the camera is off so the
 // stream resumes without a re-render race.
+import type { ReactNode } from "react";
 import type { PeerQuality } from "@/lib/signaling/protocol";
 import type { Participant, RemoteMedia } from "@/lib/client/room-session";
 import { MediaVideo } from "./MediaVideo";
 import { QualityIndicator } from "./QualityIndicator";
-import { Avatar, TileFrame } from "./Tile";
+import { Avatar, roleLabel, TileFrame } from "./Tile";
 import { CameraOffIcon } from "./icons";
 
 export interface VideoTileProps {
@@ -15,9 +16,10 @@ export interface VideoTileProps {
   quality?: PeerQuality;
   compact?: boolean;
   speaking?: boolean;
+  badges?: ReactNode;
 }
 
-export function VideoTile({ participant, camera, mic, quality, compact, speaking }: VideoTileProps) {
+export function VideoTile({ participant, camera, mic, quality, compact, speaking, badges }: VideoTileProps) {
   const name = participant.displayName;
   return (
     <TileFrame
@@ -30,8 +32,9 @@ export function VideoTile({ participant, camera, mic, quality, compact, speaking
       data-speaking={speaking ? "true" : "false"}
       speaking={speaking}
       reconnecting={participant.reconnecting}
-      label={participant.isHost ? `${name} (host)` : name}
+      label={roleLabel(participant)}
       micMuted={!mic || mic.paused}
+      topLeft={badges}
       topRight={
         <>
           {camera.paused && (

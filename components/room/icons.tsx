@@ -1,7 +1,7 @@
 // Small inline icons (no icon package); decorative, so aria-hidden.
 import type { SVGProps } from "react";
 
-function Svg(props: SVGProps<SVGSVGElement>) {
+export function Svg(props: SVGProps<SVGSVGElement>) {
   return (
     <svg
       viewBox="0 0 24 24"

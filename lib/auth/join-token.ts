@@ -22,6 +22,15 @@ export type JoinTokenClaims = {
   uid?: string;
   /** Meeting id (absent for ad-hoc rooms). */
   mid?: string;
+  /** With several nodes: the node that hosts the room (only that node accepts the token). */
+  node?: string;
+  /**
+   * The meeting's token epoch when issued; ending the meeting for everyone or cancelling it
+   * moves the epoch on, which revokes the token (lib/rooms/token-validity.ts).
+   */
+  ep?: number;
+  /** Fingerprint of the invite link the token was issued through (absent for the host). */
+  inv?: string;
   /**
    * Ingest (bot) token: may stream an RTP source (ffmpeg) into the room through PlainTransports
    * (server/rooms/ingest.ts). Issued only to admins (POST /api/admin/rooms/[roomId]/ingest-token)
@@ -43,7 +52,7 @@ export class JoinTokenError extends Error {
 }
 
 export type VerifyJoinTokenResult =
-  | { ok: true; claims: JoinTokenClaims; expiresAt: Date }
+  | { ok: true; claims: JoinTokenClaims; expiresAt: Date; /** token id (deny-list key) */ jti: string }
   | { ok: false; error: JoinTokenError };
 
 const keyCache = new Map<string, Uint8Array>();
@@ -74,7 +83,7 @@ export function newGuestParticipantKey(): string {
 export async function signJoinToken(
   claims: JoinTokenClaims,
   options: { ttlSeconds?: number; secret?: string; now?: Date } = {},
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; jti: string }> {
   const ttl = options.ttlSeconds ?? JOIN_TOKEN_TTL_SECONDS;
   const nowSec = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const exp = nowSec + ttl;
@@ -86,8 +95,13 @@ export async function signJoinToken(
   };
   if (claims.uid !== undefined) payload.uid = claims.uid;
   if (claims.mid !== undefined) payload.mid = claims.mid;
+  if (claims.ep !== undefined) payload.ep = claims.ep;
+  if (claims.inv !== undefined) payload.inv = claims.inv;
+  if (claims.node !== undefined) payload.node = claims.node;
+  const jti = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
   if (claims.ingest) payload.ingest = true;
   const token = await new SignJWT(payload)
+    .setJti(jti)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
@@ -95,7 +109,7 @@ export async function signJoinToken(
     .setIssuedAt(nowSec)
     .setExpirationTime(exp)
     .sign(secretKey(options.secret));
-  return { token, expiresAt: new Date(exp * 1000) };
+  return { token, expiresAt: new Date(exp * 1000), jti };
 }
 
 function str(v: unknown): v is string {
@@ -122,7 +136,7 @@ export async function verifyJoinToken(
       requiredClaims: ["exp", "sub"],
       currentDate: options.now,
     });
-    const { room, sub, name, host, guest, uid, mid, ingest, exp } = payload as Record<string, unknown>;
+    const { room, sub, name, host, guest, uid, mid, node, ep, inv, ingest, exp, jti } = payload as Record<string, unknown>;
     if (
       !str(room) ||
       !str(sub) ||
@@ -131,6 +145,10 @@ export async function verifyJoinToken(
       typeof guest !== "boolean" ||
       (uid !== undefined && !str(uid)) ||
       (mid !== undefined && !str(mid)) ||
+      (ep !== undefined && !(typeof ep === "number" && Number.isInteger(ep) && ep >= 0)) ||
+      (inv !== undefined && !str(inv)) ||
+      (node !== undefined && !str(node)) ||
+      (jti !== undefined && !str(jti)) ||
       (ingest !== undefined && typeof ingest !== "boolean") ||
       typeof exp !== "number"
     ) {
@@ -145,8 +163,13 @@ export async function verifyJoinToken(
     const claims: JoinTokenClaims = { room, sub, name, host, guest };
     if (uid !== undefined) claims.uid = uid as string;
     if (mid !== undefined) claims.mid = mid as string;
+    if (ep !== undefined) claims.ep = ep as number;
+    if (inv !== undefined) claims.inv = inv as string;
+    if (node !== undefined) claims.node = node as string;
+    // tokens signed before jti existed get a stable stand-in (they cannot be revoked singly)
+    const id = typeof jti === "string" ? jti : `legacy:${sub}:${exp}`;
     if (ingest === true) claims.ingest = true;
-    return { ok: true, claims, expiresAt: new Date(exp * 1000) };
+    return { ok: true, claims, expiresAt: new Date(exp * 1000), jti: id };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) {
       return { ok: false, error: new JoinTokenError("expired", "join token has expired; fetch a new one") };

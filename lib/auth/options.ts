@@ -41,16 +41,16 @@ function providers(): Provider[] {
         const { email, password } = parsed.data;
         const limiter = loginLimiter();
         const key = loginKey(email, clientIp(req?.headers));
-        const decision = limiter.check(key);
+        const decision = await limiter.check(key);
         if (!decision.allowed) {
           throw new Error(`${SIGNIN_ERROR.rateLimited}:${retryAfterMinutes(decision.retryAfterMs)}`);
         }
         let user = await verifyPassword(prisma, email, password);
         if (!user) {
-          limiter.recordFailure(key);
+          await limiter.recordFailure(key);
           throw new Error(SIGNIN_ERROR.invalid);
         }
-        limiter.reset(key);
+        await limiter.reset(key);
         // ADMIN_EMAILS counts only for a verified address (lib/auth/verification.ts).
         const verified = await prisma.user.findUnique({ where: { id: user.id }, select: { emailVerified: true } });
         user = await applyConfiguredAdmin(prisma, { ...user, emailVerified: verified?.emailVerified ?? null });

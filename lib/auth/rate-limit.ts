@@ -1,9 +1,14 @@
-// In-memory sliding-window limiter for failed logins (per email+IP key).
-// One process = one limiter (the app runs as a single Node server); state is lost on
-// restart, which is acceptable for brute-force throttling.
+// Sliding-window limiter for failed logins (per email+IP key) and sign-ups (per IP).
+// FailureRateLimiter is the in-memory one (one node; state lost on restart, which is
+// acceptable for brute-force throttling). With REDIS_URL the server installs a shared store
+// (lib/shared-state) and loginLimiter()/signupLimiter() return its Redis limiter instead, so
+// every node counts the same failures. Always `await` check/recordFailure/reset.
 //
 // Semantics: at most `maxFailures` failures inside any `windowMs` window. Once a key has
 // that many, check() refuses until the oldest of them leaves the window.
+
+import type { FailureLimiter } from "../shared-state/failure-limiter";
+import { installedSharedState } from "../shared-state/process";
 
 export interface RateLimiterOptions {
   maxFailures: number;
@@ -16,7 +21,7 @@ export interface RateLimiterOptions {
 
 export type RateLimitDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
-export class FailureRateLimiter {
+export class FailureRateLimiter implements FailureLimiter {
   readonly maxFailures: number;
   readonly windowMs: number;
   private readonly now: () => number;
@@ -90,14 +95,34 @@ export function retryAfterMinutes(ms: number): number {
 
 export const LOGIN_MAX_FAILURES = 10;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const SIGNUP_MAX_ATTEMPTS = 10;
+export const SIGNUP_WINDOW_MS = 60 * 60_000;
 
-/** The process-wide login limiter (on globalThis so Next's module copies / HMR share it). */
-export function loginLimiter(): FailureRateLimiter {
-  const g = globalThis as unknown as { __meetLoginLimiter?: FailureRateLimiter };
-  return (g.__meetLoginLimiter ??= new FailureRateLimiter({
-    maxFailures: LOGIN_MAX_FAILURES,
-    windowMs: LOGIN_WINDOW_MS,
-  }));
+/**
+ * The limiter called `name`: the installed shared store's (Redis with several nodes), else a
+ * process-wide in-memory one (on globalThis so Next's module copies / HMR share it).
+ */
+function limiter(name: string, options: { maxFailures: number; windowMs: number }): FailureLimiter {
+  const shared = installedSharedState();
+  if (shared) return shared.failureLimiter(name, options);
+  const g = globalThis as unknown as { __meetLimiters?: Map<string, FailureRateLimiter> };
+  const all = (g.__meetLimiters ??= new Map());
+  let l = all.get(name);
+  if (!l) all.set(name, (l = new FailureRateLimiter(options)));
+  return l;
+}
+
+export function loginLimiter(): FailureLimiter {
+  return limiter("login", { maxFailures: LOGIN_MAX_FAILURES, windowMs: LOGIN_WINDOW_MS });
+}
+
+/** Sign-up attempts per client address (record every attempt, not only failures). */
+export function signupLimiter(): FailureLimiter {
+  return limiter("signup", { maxFailures: SIGNUP_MAX_ATTEMPTS, windowMs: SIGNUP_WINDOW_MS });
+}
+
+export function signupKey(ip: string | null | undefined): string {
+  return ip || "unknown";
 }
 
 /** Limiter key for an email + client IP (email normalised). */

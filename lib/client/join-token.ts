@@ -6,6 +6,8 @@ export interface JoinTokenOptions {
   inviteToken?: string;
   /** From an earlier join: the route keeps this participant's identity. */
   rejoinTicket?: string;
+  /** Several nodes: the signaling URL this client just failed to reach (its node may be dead). */
+  unreachable?: string;
   signal?: AbortSignal;
 }
 
@@ -57,6 +59,7 @@ export async function fetchJoinToken(roomId: string, opts: JoinTokenOptions = {}
   if (opts.displayName?.trim()) body.displayName = opts.displayName.trim();
   if (opts.inviteToken) body.inviteToken = opts.inviteToken;
   if (opts.rejoinTicket) body.rejoinTicket = opts.rejoinTicket;
+  if (opts.unreachable) body.unreachable = opts.unreachable;
   let res: Response;
   try {
     res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/join-token`, {

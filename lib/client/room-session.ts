@@ -6,10 +6,10 @@
 //   transports.ts              send + recv WebRtcTransports, ICE restarts
 //   publisher.ts / subscriber.ts   producers / consumers
 //   local-media-controller.ts  camera, mic, screen tracks and their toggles
-//   layer-reporter.ts          how each remote video is shown (size, visibility) -> server
-//   dynacast.ts                which of our encodings anyone needs <- server
-//   receive-quality.ts         loss and jitter of what we receive -> server
+//   adaptive-media.ts          rooms that scale: layer reports, dynacast, receive quality, speakers
 //   room-state.ts              the state and its pure reducer
+//   moderation.ts              hands, reactions, host controls (moderation-state.ts: their state)
+//   lobby.ts                   waiting to get in; final closes (removed, ended, denied)
 //
 // Join latency is the design driver of the first join: everything that does not need the
 // user's click happens while the pre-join screen is shown (socket, token, router caps,
@@ -20,23 +20,18 @@
 // no longer knows it, *rejoins* as the same participant and publishes again.
 import { Device } from "mediasoup-client";
 import type { RtpCapabilities } from "mediasoup-client/types";
-import {
-  CLOSE_CODES,
-  FINAL_CLOSE_CODES,
-  type Method,
-  type RequestData,
-  type ResponseData,
-} from "@/lib/signaling/protocol";
+import { CLOSE_CODES, type Joined, type Method, type RequestData, type ResponseData } from "@/lib/signaling/protocol";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
-import { DynacastApplier } from "./dynacast";
-import { LayerReporter } from "./layer-reporter";
+import { AdaptiveMedia } from "./adaptive-media";
 import { LocalMediaController } from "./local-media-controller";
+import { finalCloseError } from "./lobby";
+import { ModerationClient } from "./moderation";
+import { isHandRaised } from "./moderation-state";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
-import { ReceiveQualityReporter } from "./receive-quality";
 import { Reconnector, type AttemptResult } from "./reconnector";
-import { loadRejoinTicket, saveRejoinTicket } from "./rejoin-ticket-store";
+import { forgetRemoval, loadRejoinTicket, rememberRemoval, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
   initialRoomState,
   roomReducer,
@@ -96,13 +91,14 @@ export class RoomSession {
   private subscriber: Subscriber | null = null;
   private readonly localMedia: LocalMediaController;
   private readonly reconnector = new Reconnector();
-  private dynacast: DynacastApplier | null = null;
-  /** Tells the server how each remote video is shown (the tiles register their <video>s). */
-  readonly layerReporter = new LayerReporter((views) => this.signal("updateConsumerViews", { views }));
-  private readonly receiveQuality = new ReceiveQualityReporter(
-    () => this.transports?.recvTransport() ?? null,
-    (q) => this.signal("reportReceiveQuality", q),
-  );
+  /** Per-viewer layers, dynacast, receive quality, speakers (`adaptive.layerReporter`: the tiles). */
+  readonly adaptive = new AdaptiveMedia({
+    signal: (method, data) => this.signal(method, data),
+    dispatch: (a) => this.dispatch(a),
+    recvTransport: () => this.transports?.recvTransport() ?? null,
+  });
+  /** Hands, reactions and host controls (the UI calls its methods directly). */
+  readonly moderation: ModerationClient;
 
   private token: JoinToken | null = null;
   private tokenPromise: Promise<JoinToken> | null = null;
@@ -110,6 +106,8 @@ export class RoomSession {
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
+  /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
+  private unreachable: string | null = null;
 
   private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
@@ -137,6 +135,20 @@ export class RoomSession {
       inCall: () => this.state.phase === "joined",
       destroyed: () => this.destroyed,
     });
+    this.moderation = new ModerationClient({
+      signal: this.signal,
+      dispatch: (a) => this.dispatch(a),
+      selfId: () => this.state.selfId,
+      role: () => this.state.moderation.role,
+      handRaised: () => isHandRaised(this.state.moderation, this.state.selfId),
+      notice: (message) => this.patch({ notice: message }),
+      turnOff: (source) =>
+        source === "screen"
+          ? this.localMedia.stopScreen()
+          : source === "mic"
+            ? this.localMedia.setMic(false)
+            : this.localMedia.setCamera(false),
+    });
     if (typeof window !== "undefined") {
       window.addEventListener("offline", this.onNetworkEvent);
     }
@@ -157,7 +169,7 @@ export class RoomSession {
     if (next === this.state) return;
     const mediaChanged = next.media !== this.state.media;
     this.state = next;
-    if (mediaChanged) this.layerReporter.sync(next.media.filter((m) => m.kind === "video").map((m) => m.consumerId));
+    if (mediaChanged) this.adaptive.mediaChanged(next.media);
     for (const fn of [...this.listeners]) fn();
   }
 
@@ -258,11 +270,8 @@ export class RoomSession {
       onHealthChange: () => this.updateConnectionStatus(),
     });
     this.transports = transports;
-    const publisher = new Publisher(device, transports, this.signal);
-    this.publisher = publisher;
-    const dynacast = new DynacastApplier((id) => publisher.byId(id));
-    this.dynacast = dynacast;
-    publisher.onProducer = (producer) => dynacast.producerReady(producer);
+    this.publisher = new Publisher(device, transports, this.signal);
+    this.adaptive.attachPublisher(this.publisher);
     this.subscriber = new Subscriber(transports, this.signal, (a) => this.dispatch(a), (name) => this.mark(name));
   }
 
@@ -300,9 +309,11 @@ export class RoomSession {
         displayName: this.state.displayName.trim() || undefined,
         inviteToken: this.opts.inviteToken,
         rejoinTicket: this.rejoinTicket ?? undefined,
+        unreachable: this.unreachable ?? undefined,
       })
         .then((t) => {
           this.token = t;
+          this.unreachable = null;
           // Signed-in users: prefill the name the server knows, unless one was typed.
           if (t.name && !this.state.displayName.trim() && this.state.phase === "prejoin") {
             this.patch({ displayName: t.name });
@@ -339,9 +350,10 @@ export class RoomSession {
     client.on("peerReconnecting", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: true }));
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
-    client.on("producerDemand", ({ producerId, maxSpatialLayer }) => current() && this.dynacast?.demand(producerId, maxSpatialLayer));
-    client.on("activeSpeaker", ({ peerId }) => current() && this.dispatch({ type: "activeSpeaker", peerId }));
-    client.on("speakingPeers", ({ peerIds }) => current() && this.dispatch({ type: "speaking", peerIds }));
+    this.adaptive.wire(client, current);
+    this.moderation.wire(client, current);
+    client.on("admitted", (joined) => current() && void this.onAdmitted(client, joined));
+    client.on("waitingChanged", (waiting) => current() && this.dispatch({ type: "waiting", waiting }));
     client.on("mediaReset", ({ reason }) => {
       if (!current()) return;
       console.info(`[room] media reset by the server (${reason}); setting media up again`);
@@ -378,22 +390,11 @@ export class RoomSession {
         throw new SignalingRequestError("DISCONNECTED", "connection lost while joining", "join");
       }
       const res = await this.sendJoin(client, name);
-      if (!res) return;
-      // Receiving is already set up (recv transport exists, newConsumer is handled as it
-      // arrives); now publish the preview tracks.
-      await this.transports!.create();
-      // On a 2-core machine our encoder start-up (three simulcast layers of a 720p camera)
-      // competes with decoding the first remote frames, so let the consumers the server is
-      // about to announce get set up, and the first remote video arrive, first (300 ms at most).
-      const expected = res.peers.reduce((n, p) => n + p.producers.length, 0);
-      const deadline = performance.now() + 300;
-      await this.subscriber!.waitFor(expected, 300, this.subscribe);
-      await this.subscriber!.firstVideo(Math.max(0, deadline - performance.now()));
-      if (client !== this.client) return;
-      this.mark("publish");
-      this.localMedia.publishAll();
+      // waiting: media starts when the `admitted` notification comes
+      if (!res || res.status === "waiting") return;
+      await this.startMedia(client, res);
     } catch (err) {
-      if (this.destroyed) return;
+      if (this.destroyed || this.state.phase === "disconnected") return;
       console.warn("[room] join failed", err);
       // The socket may be in an unknown state: warm up again on the next attempt.
       this.warmupPromise = null;
@@ -402,8 +403,38 @@ export class RoomSession {
     }
   }
 
-  /** `join` on `client`; on success the state says joined and the socket pings. */
-  private async sendJoin(client: SignalingClient, name: string): Promise<ResponseData<"join"> | null> {
+  /** In the room: publish the preview tracks (receiving is already set up). */
+  private async startMedia(client: SignalingClient, joined: Joined): Promise<void> {
+    await this.transports!.create();
+    // On a 2-core machine our encoder start-up (three simulcast layers of a 720p camera)
+    // competes with decoding the first remote frames, so let the consumers the server is
+    // about to announce get set up, and the first remote video arrive, first (300 ms at most).
+    const expected = joined.peers.reduce((n, p) => n + p.producers.length, 0);
+    const deadline = performance.now() + 300;
+    await this.subscriber!.waitFor(expected, 300, this.subscribe);
+    await this.subscriber!.firstVideo(Math.max(0, deadline - performance.now()));
+    if (client !== this.client) return;
+    this.mark("publish");
+    this.localMedia.publishAll();
+  }
+
+  /** A host let me in (or the host arrived): enter as if the join had just succeeded. */
+  private async onAdmitted(client: SignalingClient, joined: Joined): Promise<void> {
+    if (this.state.phase !== "waiting" || client !== this.client) return;
+    this.enterCall(client, joined);
+    try {
+      await this.startMedia(client, joined);
+    } catch (err) {
+      console.warn("[room] setting media up after admission failed; reconnecting", err);
+      this.client?.declareDead("media set-up failed");
+    }
+  }
+
+  /**
+   * `join` on `client`. Joined: the state says so and the socket pings. Waiting (lobby, no
+   * host yet): the waiting screen shows, the socket pings, `admitted` follows later.
+   */
+  private async sendJoin(client: SignalingClient, name: string, rejoin = false): Promise<ResponseData<"join"> | null> {
     const token = await this.freshToken();
     this.mark("joinSent");
     const res = await client.request("join", {
@@ -411,17 +442,36 @@ export class RoomSession {
       token: token.token,
       displayName: name,
       rtpCapabilities: this.device!.rtpCapabilities,
+      ...(rejoin ? { rejoin } : {}),
     });
     if (client !== this.client) return null;
     this.mark("joinReply");
     this.mark("joinReplyArrived", client.frameTimeStamp);
-    this.identity = { peerId: res.peerId, resumeSecret: res.resumeSecret };
-    this.rejoinTicket = res.rejoinTicket;
-    saveRejoinTicket(this.opts.roomId, res.rejoinTicket);
-    this.dispatch({ type: "joined", selfId: res.peerId, isHost: res.isHost, peers: res.peers });
-    client.startLiveness();
-    this.receiveQuality.start();
+    if (res.status === "waiting") {
+      this.dispatch({ type: "roomCleared" });
+      this.dispatch({ type: "waiting", waiting: { reason: res.reason, startsAt: res.startsAt } });
+      client.startLiveness();
+      return res;
+    }
+    this.enterCall(client, res);
     return res;
+  }
+
+  private enterCall(client: SignalingClient, joined: Joined): void {
+    this.identity = { peerId: joined.peerId, resumeSecret: joined.resumeSecret };
+    this.rejoinTicket = joined.rejoinTicket;
+    saveRejoinTicket(this.opts.roomId, joined.rejoinTicket);
+    forgetRemoval(this.opts.roomId);
+    this.dispatch({
+      type: "joined",
+      selfId: joined.peerId,
+      isHost: joined.isHost,
+      role: joined.role,
+      peers: joined.peers,
+      control: joined.control,
+    });
+    client.startLiveness();
+    this.adaptive.entered();
   }
 
   // ---- staying in the call ------------------------------------------------------------
@@ -429,8 +479,13 @@ export class RoomSession {
   private onSocketClosed(client: SignalingClient, info: CloseInfo): void {
     if (client !== this.client || info.byClient || this.destroyed) return;
     const phase = this.state.phase;
-    if (phase === "joined") {
-      if (FINAL_CLOSE_CODES.has(info.code)) return this.endCall(replacedError());
+    // Removed, denied, replaced, meeting over: never back automatically.
+    const final = finalCloseError(info.code, info.reason);
+    if (final && (phase === "joined" || phase === "waiting" || phase === "joining" || final.kind === "meeting-ended")) {
+      if (final.kind === "removed" && this.rejoinTicket) rememberRemoval(this.opts.roomId, this.rejoinTicket);
+      return this.endCall(final);
+    }
+    if (phase === "joined" || phase === "waiting") {
       this.startReconnect(info.code);
       return;
     }
@@ -475,16 +530,31 @@ export class RoomSession {
 
   /** One reconnect attempt: a new socket, then resume, else a full rejoin on it. */
   private async recoverOnce(): Promise<AttemptResult> {
-    if (this.state.phase !== "joined") return { outcome: "fatal", error: new Error("not in the call") };
+    if (this.state.phase !== "joined" && this.state.phase !== "waiting") {
+      return { outcome: "fatal", error: new Error("not in the call") };
+    }
     const old = this.client;
     let client: SignalingClient;
+    if (!this.token) {
+      // Several nodes: the token says which node hosts the room now (another one after a
+      // node died), so fetch it before choosing where to connect.
+      try {
+        await this.freshToken();
+      } catch (error) {
+        return classifyRecoveryError(error, () => {});
+      }
+    }
     try {
       client = this.openClient();
       old?.close(CLOSE_CODES.clientReconnecting);
       await client.connect(RECONNECT_CONNECT_TIMEOUT_MS);
     } catch (error) {
-      // The room may have moved to another node: the next try asks the site again.
-      if (this.token?.signalingUrl) this.token = null;
+      // The room may have moved to another node: the next try asks the site again, saying
+      // which node it could not reach.
+      if (this.token?.signalingUrl) {
+        this.unreachable = this.token.signalingUrl;
+        this.token = null;
+      }
       return { outcome: "retry", error };
     }
     try {
@@ -518,7 +588,10 @@ export class RoomSession {
   /** The server kept us: catch up on what happened while the socket was down. */
   private async applyResume(client: SignalingClient, snapshot: ResponseData<"resume">): Promise<void> {
     this.dispatch({ type: "peersSynced", peers: snapshot.peers });
+    this.dispatch({ type: "control", control: snapshot.control, role: snapshot.role });
     client.startLiveness();
+    // turned off by a host while we could not hear it: match the server before reconciling
+    for (const source of snapshot.mutedByHost) await this.moderation.applyHostMute(source);
     const transports = this.transports!;
     const kept = new Set(snapshot.transports.map((t) => t.id));
     const local = transports.ids();
@@ -529,8 +602,7 @@ export class RoomSession {
     }
     const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
     await this.subscriber!.reconcile(snapshot.consumers);
-    // reports sent while the socket was down are lost
-    this.layerReporter.resendAll();
+    this.adaptive.resumed();
     const lost = await this.publisher!.reconcile(snapshot.producers);
     if (lost.length) this.localMedia.publishAll();
     await restarts;
@@ -547,10 +619,11 @@ export class RoomSession {
     await this.loadDevice(this.device ?? (await Device.factory()), routerRtpCapabilities as RtpCapabilities);
     this.resetMedia();
     const created = this.transports!.create();
-    const res = await this.sendJoin(client, this.state.displayName);
+    const res = await this.sendJoin(client, this.state.displayName, true);
     if (!res) throw new SignalingRequestError("DISCONNECTED", "superseded", "join");
     await created;
-    this.localMedia.publishAll();
+    // back in the lobby (e.g. the server restarted and the waiting room is on): media follows admission
+    if (res.status === "joined") this.localMedia.publishAll();
   }
 
   /** New transports, producers and consumers on the same socket (media reset, lost transports). */
@@ -566,7 +639,7 @@ export class RoomSession {
   }
 
   private resetMedia(): void {
-    this.dynacast?.clear();
+    this.adaptive.resetMedia();
     this.subscriber?.clear();
     this.publisher?.forgetAll();
     this.transports?.closeAll();
@@ -575,7 +648,7 @@ export class RoomSession {
   /** The call is over for good (gave up, replaced, access revoked): the disconnected screen. */
   private endCall(error: RoomError): void {
     this.reconnector.stop();
-    this.receiveQuality.stop();
+    this.adaptive.stop();
     this.identity = null;
     this.localMedia.stopAll();
     this.closeConnection();
@@ -611,7 +684,6 @@ export class RoomSession {
     this.dispatch({ type: "layout", layout });
   }
 
-
   dismissNotice(): void {
     this.patch({ notice: null });
   }
@@ -634,9 +706,10 @@ export class RoomSession {
   // ---- leaving ------------------------------------------------------------------------
 
   async leave(): Promise<void> {
-    if (this.state.phase !== "joined" && this.state.phase !== "joining") return;
+    const phase = this.state.phase;
+    if (phase !== "joined" && phase !== "joining" && phase !== "waiting") return;
     this.reconnector.stop();
-    this.receiveQuality.stop();
+    this.adaptive.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
     this.identity = null;
@@ -654,9 +727,9 @@ export class RoomSession {
   destroy(): void {
     if (this.destroyed) return;
     this.reconnector.stop();
-    this.receiveQuality.stop();
-    this.layerReporter.destroy();
+    this.adaptive.destroy();
     this.localMedia.stopAll();
+    this.moderation.destroy();
     this.closeConnection();
     this.destroyed = true;
     this.listeners.clear();
@@ -682,10 +755,6 @@ function exposeMetrics(m: JoinMetrics): void {
   (window as unknown as { __meetMetrics?: JoinMetrics }).__meetMetrics = m;
 }
 
-function replacedError(): RoomError {
-  return { kind: "replaced", message: "You joined this meeting from another window or device." };
-}
-
 /** Whether a failed reconnect attempt is worth repeating. */
 export function classifyRecoveryError(error: unknown, dropToken: () => void): AttemptResult {
   if (error instanceof JoinTokenError) {
@@ -694,8 +763,8 @@ export function classifyRecoveryError(error: unknown, dropToken: () => void): At
     return { outcome: "fatal", error };
   }
   if (error instanceof SignalingRequestError) {
-    if (error.code === "UNAUTHORIZED") {
-      dropToken(); // expired: the next try fetches a new one
+    if (error.code === "UNAUTHORIZED" || error.code === "WRONG_NODE") {
+      dropToken(); // expired, or the room moved to another node: the next try fetches a new one
       return { outcome: "retry", error };
     }
     if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };

@@ -2,10 +2,17 @@
 // Everything the UI renders is here; the session and its parts only dispatch actions, so the
 // rules (who is listed, which media belong to whom, who is reconnecting) are unit-tested
 // without a browser.
-import type { MediaKind, MediaSource, PeerInfo, PeerQuality } from "@/lib/signaling/protocol";
+import type { MediaKind, MediaSource, ParticipantRole, PeerInfo, PeerQuality, RoomControl } from "@/lib/signaling/protocol";
 import type { DeviceStatus } from "./local-media";
+import {
+  initialModerationState,
+  moderationReducer,
+  type ModerationAction,
+  type ModerationState,
+} from "./moderation-state";
 
-export type Phase = "prejoin" | "joining" | "joined" | "left" | "disconnected";
+/** "waiting": in the lobby or waiting for the host (state.moderation.waiting says which). */
+export type Phase = "prejoin" | "joining" | "waiting" | "joined" | "left" | "disconnected";
 /**
  * Pre-join warm-up: socket + token + router caps + device + transports.
  * "needs-name": guests get a token only with a display name, so it waits for one.
@@ -18,6 +25,12 @@ export type RoomErrorKind =
   | "room-full"
   | "disconnected"
   | "replaced"
+  /** A host removed me; the disconnected screens show `removed-screen`. */
+  | "removed"
+  /** The meeting was ended for everyone or cancelled (`meeting-ended`). */
+  | "meeting-ended"
+  /** A host declined my request to enter (`lobby-denied`). */
+  | "denied"
   | "unsupported"
   | "unknown";
 
@@ -29,7 +42,9 @@ export interface RoomError {
 export interface Participant {
   id: string;
   displayName: string;
+  /** Has host rights (host or co-host). */
   isHost: boolean;
+  role: ParticipantRole;
   /** Their connection dropped; the server keeps them for a grace period. */
   reconnecting: boolean;
 }
@@ -80,6 +95,7 @@ export interface RoomState {
   /** Non-blocking message in the room (e.g. screen share failed). */
   notice: string | null;
   selfId: string | null;
+  /** I have host rights (host or co-host); my role is moderation.role. */
   isHost: boolean;
   displayName: string;
   /** Remote participants in join order. */
@@ -93,12 +109,16 @@ export interface RoomState {
   /** Peers speaking right now (audio level above the threshold), sorted. */
   speaking: string[];
   layout: RoomLayoutMode;
+  moderation: ModerationState;
 }
 
 export type RoomAction =
   | { type: "patch"; patch: Partial<Pick<RoomState, "phase" | "warmup" | "error" | "notice" | "displayName">> }
   | { type: "local"; patch: Partial<LocalMediaState> }
-  | { type: "joined"; selfId: string; isHost: boolean; peers: PeerInfo[] }
+  | { type: "joined"; selfId: string; isHost: boolean; peers: PeerInfo[]; role?: ParticipantRole; control?: RoomControl }
+  /** Someone's role changed (maybe mine). */
+  | { type: "peerUpdated"; peer: PeerInfo }
+  | ModerationAction
   /** After a resume: the server's list of the others replaces ours. */
   | { type: "peersSynced"; peers: PeerInfo[] }
   | { type: "peerJoined"; peer: PeerInfo }
@@ -143,11 +163,12 @@ export function initialRoomState(opts: { roomId: string; displayName?: string; c
     activeSpeakerId: null,
     speaking: [],
     layout: "grid",
+    moderation: initialModerationState(),
   };
 }
 
 function toParticipant(p: PeerInfo): Participant {
-  return { id: p.id, displayName: p.displayName, isHost: p.isHost, reconnecting: p.reconnecting };
+  return { id: p.id, displayName: p.displayName, isHost: p.isHost, role: p.role, reconnecting: p.reconnecting };
 }
 
 /** Adds or updates peers, keeping join order. */
@@ -178,6 +199,18 @@ function withoutPeer(state: RoomState, peerId: string): RoomState {
 
 export function roomReducer(state: RoomState, action: RoomAction): RoomState {
   switch (action.type) {
+    case "control":
+    case "waiting":
+    case "hands":
+    case "lobby":
+    case "locked":
+    case "reaction":
+    case "reactionExpired": {
+      const moderation = moderationReducer(state.moderation, action);
+      const phase = action.type === "waiting" ? "waiting" : state.phase;
+      if (moderation === state.moderation && phase === state.phase) return state;
+      return { ...state, phase, moderation, isHost: moderation.role !== "participant" };
+    }
     case "patch":
       return { ...state, ...action.patch };
     case "local":
@@ -192,7 +225,17 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         // a rejoin brings a fresh list: people who left meanwhile must not linger
         participants: mergePeers([], action.peers, action.selfId),
         connection: { status: "connected", attempt: 0 },
+        moderation: {
+          ...(action.control ? moderationReducer(state.moderation, { type: "control", control: action.control }) : state.moderation),
+          role: action.role ?? (action.isHost ? "host" : "participant"),
+          waiting: null,
+        },
       };
+    case "peerUpdated":
+      if (action.peer.id === state.selfId) {
+        return { ...state, isHost: action.peer.isHost, moderation: { ...state.moderation, role: action.peer.role } };
+      }
+      return { ...state, participants: mergePeers(state.participants, [action.peer], state.selfId) };
     case "peersSynced": {
       const listed = new Set(action.peers.map((p) => p.id));
       const kept = state.participants.filter((p) => listed.has(p.id));
@@ -249,6 +292,15 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     case "layout":
       return action.layout === state.layout ? state : { ...state, layout: action.layout };
     case "roomCleared":
-      return { ...state, participants: [], media: [], quality: {}, notice: null, activeSpeakerId: null, speaking: [] };
+      return {
+        ...state,
+        participants: [],
+        media: [],
+        quality: {},
+        notice: null,
+        activeSpeakerId: null,
+        speaking: [],
+        moderation: { ...initialModerationState(), role: state.moderation.role },
+      };
   }
 }

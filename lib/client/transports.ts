@@ -145,6 +145,8 @@ export class MediaTransports {
       iceParameters: info.iceParameters as IceParameters,
       iceCandidates: info.iceCandidates as unknown as IceCandidate[],
       dtlsParameters: info.dtlsParameters as DtlsParameters,
+      // TURN with time-limited credentials when the server has TURN_URLS (strict firewalls)
+      ...(info.iceServers?.length ? { iceServers: info.iceServers as RTCIceServer[] } : {}),
     };
     const transport =
       direction === "send" ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);

@@ -69,7 +69,7 @@ export function groupMedia(participants: Participant[], media: RemoteMedia[]): P
     let entry = byPeer.get(m.peerId);
     if (!entry) {
       // Media can arrive a moment before peerJoined; show it under a placeholder name.
-      entry = { participant: { id: m.peerId, displayName: "Guest", isHost: false, reconnecting: false } };
+      entry = { participant: { id: m.peerId, displayName: "Guest", isHost: false, role: "participant", reconnecting: false } };
       byPeer.set(m.peerId, entry);
     }
     const key: MediaSource = m.source;

@@ -82,6 +82,8 @@ export async function startIngest(opts: {
       displayName: opts.name,
       rtpCapabilities: routerRtpCapabilities,
     });
+    // streams never wait in the lobby (server/rooms/room-moderation.ts); anything else is a bug
+    if (join.status !== "joined") throw new Error(`the room kept the stream waiting (${join.reason})`);
     const session: IngestSession = {
       client,
       peerId: join.peerId,

@@ -41,6 +41,9 @@ const recurrenceFields = {
 export const MIN_DURATION = 5;
 export const MAX_DURATION = 24 * 60;
 
+/** An HTML checkbox: "on" when ticked, absent when not. */
+const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+
 const durationField = z.coerce
   .number({ error: "Enter a duration in minutes" })
   .int("Duration must be whole minutes")
@@ -58,7 +61,11 @@ export const meetingFormSchema = z.object({
     .refine((v) => parseWallTime(v) !== null, "Enter a valid date and time"),
   timeZone: z.string().refine((v) => isValidTimeZone(v), "Choose a valid time zone"),
   durationMinutes: durationField,
-  requireSignIn: z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean()),
+  requireSignIn: checkbox,
+  /** Newcomers wait in the lobby until a host admits them. */
+  waitingRoom: checkbox,
+  /** Guests may enter before the host arrives. */
+  joinBeforeHost: checkbox,
   attendees: attendeesField,
   ...recurrenceFields,
 }).superRefine((v, ctx) => {
@@ -97,6 +104,8 @@ export function meetingFormDataToObject(formData: FormData): Record<string, unkn
     timeZone: formData.get("timeZone") ?? "",
     durationMinutes: formData.get("durationMinutes") ?? "",
     requireSignIn: formData.get("requireSignIn") ?? false,
+    waitingRoom: formData.get("waitingRoom") ?? false,
+    joinBeforeHost: formData.get("joinBeforeHost") ?? false,
     attendees: formData.get("attendees") ?? "",
     repeat: formData.get("repeat") ?? "none",
     repeatInterval: formData.get("repeatInterval") || 1,

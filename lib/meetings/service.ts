@@ -20,6 +20,9 @@ export type MeetingDataResult =
         timeZone: string;
         durationMinutes: number;
         requireSignIn: boolean;
+        /** Absent: the column defaults (no waiting room, guests may join before the host). */
+        waitingRoom?: boolean;
+        joinBeforeHost?: boolean;
         recurrenceRule?: string | null;
       };
     }
@@ -50,6 +53,8 @@ export function meetingDataFromForm(
       timeZone: values.timeZone,
       durationMinutes: values.durationMinutes,
       requireSignIn: values.requireSignIn,
+      waitingRoom: values.waitingRoom,
+      joinBeforeHost: values.joinBeforeHost,
       recurrenceRule: recurrenceRuleFromChoice(recurrenceChoiceOf(values), startsAt, values.timeZone),
     },
   };
@@ -109,10 +114,11 @@ export async function updateMeeting(
   return { meeting: (await db.meeting.findUnique({ where: { id } }))!, changed };
 }
 
+/** Cancels the meeting; its outstanding join tokens stop working (token epoch + 1). */
 export async function cancelMeeting(db: Db, hostId: string, id: string): Promise<boolean> {
   const { count } = await db.meeting.updateMany({
     where: { id, hostId, status: "scheduled" },
-    data: { status: "cancelled", icsSequence: { increment: 1 } },
+    data: { status: "cancelled", icsSequence: { increment: 1 }, tokenEpoch: { increment: 1 } },
   });
   return count > 0;
 }

@@ -20,6 +20,7 @@ import type { Db } from "@/lib/db";
 import { displayNameSchema, roomIdSchema } from "@/lib/signaling/protocol";
 import { newGuestParticipantKey, type JoinTokenClaims } from "@/lib/auth/join-token";
 import { verifyRejoinTicket } from "./rejoin-ticket";
+import { inviteFingerprint } from "./token-validity";
 import { displayNameOf } from "@/lib/auth/users";
 
 export const GUEST_NAME = "Guest";
@@ -73,13 +74,15 @@ export async function resolveJoinAccess(
   if (!roomIdSchema.safeParse(input.roomId).success) return deny(404, "not_found", "This meeting does not exist.");
   const meeting = await db.meeting.findUnique({
     where: { id: input.roomId },
-    select: { id: true, hostId: true, status: true, inviteToken: true, requireSignIn: true },
+    select: { id: true, hostId: true, status: true, inviteToken: true, requireSignIn: true, tokenEpoch: true },
   });
   if (!meeting) return deny(404, "not_found", "This meeting does not exist.");
   if (meeting.status === "cancelled") return deny(410, "cancelled", "This meeting was cancelled.");
 
   const { user } = input;
-  const base = { room: meeting.id, mid: meeting.id };
+  // ep/inv tie the token to this state of the meeting: ending it, cancelling it or a new
+  // invite link revokes the token (checked by the signaling server at every bind).
+  const base = { room: meeting.id, mid: meeting.id, ep: meeting.tokenEpoch };
   if (user && user.id === meeting.hostId) {
     return {
       ok: true,
@@ -91,10 +94,11 @@ export async function resolveJoinAccess(
     return deny(403, "invalid_invite", "This invite link is no longer valid.");
   }
 
+  const invited = { ...base, inv: inviteFingerprint(meeting.inviteToken) };
   if (user) {
     return {
       ok: true,
-      claims: { ...base, sub: user.id, uid: user.id, name: displayName ?? displayNameOf(user), host: false, guest: false },
+      claims: { ...invited, sub: user.id, uid: user.id, name: displayName ?? displayNameOf(user), host: false, guest: false },
     };
   }
   if (meeting.requireSignIn) return deny(401, "sign_in_required", "Sign in to join this meeting.");
@@ -104,6 +108,6 @@ export async function resolveJoinAccess(
   const sub = ticket?.guest ? ticket.sub : newGuestParticipantKey();
   return {
     ok: true,
-    claims: { ...base, sub, name: displayName ?? GUEST_NAME, host: false, guest: true },
+    claims: { ...invited, sub, name: displayName ?? GUEST_NAME, host: false, guest: true },
   };
 }

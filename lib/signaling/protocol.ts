@@ -33,6 +33,12 @@ export const CLOSE_CODES = {
   superseded: 4003,
   /** Silent: no frame within the liveness timeout although the client pings. */
   livenessTimeout: 4004,
+  /** A host removed this participant. Final: coming back needs a host's admission. */
+  removed: 4010,
+  /** A host ended the meeting for everyone, or the meeting was cancelled. Final. */
+  meetingEnded: 4011,
+  /** A host denied this person's request to enter (lobby). Final. */
+  lobbyDenied: 4012,
   /**
    * Client → server: "I am replacing this socket" (its reconnect gave up on it). Like a lost
    * socket, the peer is kept for its grace period.
@@ -46,7 +52,13 @@ export const CLOSE_CODES = {
  */
 export const LEAVING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 /** After these the client stops reconnecting on its own. */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.replaced, CLOSE_CODES.superseded]);
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CLOSE_CODES.replaced,
+  CLOSE_CODES.superseded,
+  CLOSE_CODES.removed,
+  CLOSE_CODES.meetingEnded,
+  CLOSE_CODES.lobbyDenied,
+]);
 
 /**
  * Liveness: the client sends a `ping` every PING_INTERVAL_MS and gives up on a socket that
@@ -113,6 +125,22 @@ const rtpParameters = z.looseObject({
   rtcp: z.looseObject({}).optional(),
 });
 const iceParameters = z.looseObject({ usernameFragment: z.string(), password: z.string() });
+/** One RTCConfiguration.iceServers entry: TURN with time-limited credentials (lib/turn). */
+export const iceServerSchema = z.object({
+  urls: z.array(z.string().min(1).max(256)).min(1).max(8),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+
+/**
+ * A participant's rights in the room: the meeting's owner ("host"), someone the host promoted
+ * for this session ("cohost"), or everyone else. Hosts and co-hosts have host rights.
+ */
+export const participantRoleSchema = z.enum(["host", "cohost", "participant"]);
+/** Quick reactions, shown briefly on the sender's tile (names, not emoji, on the wire). */
+export const reactionSchema = z.enum(["thumbs-up", "clap", "laugh", "heart", "party", "wow"]);
+/** Why a person waits instead of entering: the lobby (waiting room, lock, removed earlier) or no host yet. */
+export const waitingReasonSchema = z.enum(["lobby", "host-absent"]);
 
 export const producerInfoSchema = z.object({
   id: objectId,
@@ -123,10 +151,37 @@ export const producerInfoSchema = z.object({
 export const peerInfoSchema = z.object({
   id: objectId,
   displayName: z.string(),
+  /** Has host rights (role "host" or "cohost"). */
   isHost: z.boolean(),
+  role: participantRoleSchema,
   producers: z.array(producerInfoSchema),
   /** The peer's signaling socket is lost; it is kept for its reconnect grace period. */
   reconnecting: z.boolean(),
+});
+
+/** A raised hand; the room lists them in the order raised. */
+export const raisedHandSchema = z.object({ peerId: objectId, raisedAt: z.number().int().nonnegative() });
+/** Someone waiting in the lobby, as hosts and co-hosts see them. */
+export const lobbyRequestSchema = z.object({
+  peerId: objectId,
+  displayName: z.string(),
+  /** When they asked (epoch ms). */
+  since: z.number().int().nonnegative(),
+  /** A host removed this person earlier in this session. */
+  removedEarlier: z.boolean(),
+});
+/** The room's moderation state as one participant may see it. */
+export const roomControlSchema = z.object({
+  locked: z.boolean(),
+  hands: z.array(raisedHandSchema),
+  /** Only for hosts and co-hosts (empty for everyone else). */
+  lobby: z.array(lobbyRequestSchema),
+});
+/** What a waiting person is told. */
+export const waitingInfoSchema = z.object({
+  reason: waitingReasonSchema,
+  /** The meeting's scheduled start (ISO 8601, UTC), shown in the viewer's own zone. */
+  startsAt: z.string().max(40).nullable(),
 });
 
 /** A consumer the server created for a client: what `newConsumer` announces. */
@@ -199,6 +254,8 @@ export const requestSchemas = {
     token: joinToken,
     displayName: displayNameSchema,
     rtpCapabilities: rtpCapabilitiesSchema,
+    /** The client comes back after its resume was impossible (for the metrics only). */
+    rejoin: z.boolean().optional(),
   }),
   createTransport: z.object({ direction: transportDirectionSchema }),
   connectTransport: z.object({ transportId: objectId, dtlsParameters }),
@@ -252,32 +309,69 @@ export const requestSchemas = {
    * secret): the client then joins again.
    */
   resume: z.object({ roomId: roomIdSchema, peerId: objectId, secret: resumeSecret }),
+
+  // ---- participation (anyone in the room) ----
+  raiseHand: z.object({}).optional(),
+  /** Lowers one's own hand; with `peerId`, someone else's (host rights). */
+  lowerHand: z.object({ peerId: objectId.optional() }).optional(),
+  react: z.object({ reaction: reactionSchema }),
+
+  // ---- host controls (host rights; FORBIDDEN otherwise) ----
+  /** Pauses someone's mic or camera, or stops their screen share. They may turn it on again themselves. */
+  muteParticipant: z.object({ peerId: objectId, source: mediaSourceSchema }),
+  /** Pauses the mic of everyone the caller outranks. */
+  muteAll: z.object({}).optional(),
+  /** Removes someone; they can come back only if a host admits them from the lobby. */
+  removeParticipant: z.object({ peerId: objectId }),
+  /** While locked, newcomers wait in the lobby. */
+  setRoomLock: z.object({ locked: z.boolean() }),
+  lobbyAdmit: z.object({ peerId: objectId }),
+  lobbyAdmitAll: z.object({}).optional(),
+  lobbyDeny: z.object({ peerId: objectId }),
+  /** The meeting's owner promotes / demotes a co-host (kept by participantKey for the session). */
+  setCoHost: z.object({ peerId: objectId, cohost: z.boolean() }),
+  /** Ends the meeting for everyone; outstanding join tokens stop working. */
+  endMeeting: z.object({}).optional(),
 } as const;
 
 const empty = z.object({});
 
+/** A successful entry into the room: the `join` reply, or the `admitted` notification. */
+export const joinedSchema = z.object({
+  peerId: objectId,
+  isHost: z.boolean(),
+  role: participantRoleSchema,
+  routerRtpCapabilities: rtpCapabilitiesSchema,
+  peers: z.array(peerInfoSchema),
+  /** Proves this client owns `peerId` in a `resume` (single purpose, in server memory only). */
+  resumeSecret,
+  /** How long the server keeps this peer after its socket is lost. */
+  reconnectGraceMs: z.number().int().positive(),
+  /**
+   * Signed, room-bound: presented to the join-token route it keeps this participant's
+   * identity (guests too) for a full rejoin after the peer is gone.
+   */
+  rejoinTicket: z.string().min(10).max(4096),
+  control: roomControlSchema,
+});
+
 export const responseSchemas = {
   getRouterRtpCapabilities: z.object({ routerRtpCapabilities: rtpCapabilitiesSchema }),
-  join: z.object({
-    peerId: objectId,
-    isHost: z.boolean(),
-    routerRtpCapabilities: rtpCapabilitiesSchema,
-    peers: z.array(peerInfoSchema),
-    /** Proves this client owns `peerId` in a `resume` (single purpose, in server memory only). */
-    resumeSecret,
-    /** How long the server keeps this peer after its socket is lost. */
-    reconnectGraceMs: z.number().int().positive(),
-    /**
-     * Signed, room-bound: presented to the join-token route it keeps this participant's
-     * identity (guests too) for a full rejoin after the peer is gone.
-     */
-    rejoinTicket: z.string().min(10).max(4096),
-  }),
+  /**
+   * "joined": in the room. "waiting": in the lobby or waiting for the host; an `admitted`
+   * notification (same payload as "joined") follows when they may enter.
+   */
+  join: z.discriminatedUnion("status", [
+    joinedSchema.extend({ status: z.literal("joined") }),
+    waitingInfoSchema.extend({ status: z.literal("waiting") }),
+  ]),
   createTransport: z.object({
     id: objectId,
     iceParameters,
     iceCandidates: z.array(z.looseObject({})),
     dtlsParameters,
+    /** TURN servers for device.create{Send,Recv}Transport({iceServers}); absent without TURN. */
+    iceServers: z.array(iceServerSchema).max(8).optional(),
   }),
   connectTransport: empty,
   produce: z.object({ producerId: objectId }),
@@ -301,6 +395,10 @@ export const responseSchemas = {
   resume: z.object({
     peerId: objectId,
     isHost: z.boolean(),
+    role: participantRoleSchema,
+    control: roomControlSchema,
+    /** Sources a host turned off while this peer's socket was down (apply before reconciling). */
+    mutedByHost: z.array(mediaSourceSchema),
     /** Every other joined peer, as in the join reply. */
     peers: z.array(peerInfoSchema),
     /** The consumers the server holds for this peer (the client drops the ones not listed). */
@@ -316,6 +414,19 @@ export const responseSchemas = {
      */
     addressChanged: z.boolean(),
   }),
+  raiseHand: empty,
+  lowerHand: empty,
+  react: empty,
+  muteParticipant: empty,
+  /** How many participants were muted. */
+  muteAll: z.object({ muted: z.number().int().nonnegative() }),
+  removeParticipant: empty,
+  setRoomLock: empty,
+  lobbyAdmit: empty,
+  lobbyAdmitAll: z.object({ admitted: z.number().int().nonnegative() }),
+  lobbyDeny: empty,
+  setCoHost: empty,
+  endMeeting: empty,
 } as const satisfies Record<keyof typeof requestSchemas, z.ZodType>;
 
 export type Method = keyof typeof requestSchemas;
@@ -328,11 +439,12 @@ export const errorCodeSchema = z.enum([
   "BAD_REQUEST", // envelope or data has the wrong shape
   "UNKNOWN_METHOD",
   "UNAUTHORIZED", // missing, invalid or expired join token
-  "FORBIDDEN", // token is for another room, or the object is someone else's
+  "FORBIDDEN", // token is for another room, the object is someone else's, or it needs host rights
   "NOT_JOINED", // call needs join first
   "ALREADY_JOINED",
   "NOT_FOUND", // transport / producer / consumer id unknown (to this peer)
   "ROOM_FULL",
+  "WRONG_NODE", // several nodes: the room is hosted on another node; fetch a new join token
   "UNSUPPORTED", // e.g. client cannot consume the producer's codec
   "RATE_LIMITED",
   "RESUME_FAILED", // resume impossible (peer gone, wrong secret): join again
@@ -390,6 +502,21 @@ export const notificationSchemas = {
   activeSpeaker: z.object({ peerId: objectId.nullable() }),
   /** Who is speaking now (audio level above the threshold), when that set changes. */
   speakingPeers: z.object({ peerIds: z.array(objectId).max(1000) }),
+
+  // ---- moderation, lobby, hands ----
+  /** A waiting person may enter now (a host admitted them, or the host arrived). */
+  admitted: joinedSchema,
+  /** A waiting person's situation changed (e.g. the host arrived, but the lobby is on). */
+  waitingChanged: waitingInfoSchema,
+  /** A participant's role changed (co-host promoted / demoted); also sent to that participant. */
+  peerUpdated: z.object({ peer: peerInfoSchema }),
+  handsChanged: z.object({ hands: z.array(raisedHandSchema) }),
+  reaction: z.object({ peerId: objectId, reaction: reactionSchema }),
+  /** A host turned this participant's mic / camera off or stopped their screen share. */
+  mutedByHost: z.object({ source: mediaSourceSchema, by: z.string() }),
+  roomLockChanged: z.object({ locked: z.boolean(), by: z.string() }),
+  /** Hosts and co-hosts only: who waits in the lobby now, in arrival order. */
+  lobbyChanged: z.object({ requests: z.array(lobbyRequestSchema) }),
 } as const;
 
 export type NotificationName = keyof typeof notificationSchemas;
@@ -404,6 +531,15 @@ export const notificationEnvelopeSchema = z.object({
 });
 
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type ParticipantRole = z.infer<typeof participantRoleSchema>;
+export type Reaction = z.infer<typeof reactionSchema>;
+export type RaisedHand = z.infer<typeof raisedHandSchema>;
+export type LobbyRequest = z.infer<typeof lobbyRequestSchema>;
+export type RoomControl = z.infer<typeof roomControlSchema>;
+export type WaitingInfo = z.infer<typeof waitingInfoSchema>;
+export type WaitingReason = z.infer<typeof waitingReasonSchema>;
+export type Joined = z.infer<typeof joinedSchema>;
+export type IceServer = z.infer<typeof iceServerSchema>;
 export type ConsumerInfo = z.infer<typeof consumerInfoSchema>;
 export type ProducerInfo = z.infer<typeof producerInfoSchema>;
 export type PeerQuality = z.infer<typeof peerQualitySchema>;

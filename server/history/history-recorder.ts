@@ -89,6 +89,14 @@ export interface HistoryRecorderOptions {
   now?: () => Date;
   /** Start the flush/heartbeat timers (default true; tests call flush()/heartbeat()). */
   timers?: boolean;
+  /** This server's node id, stored on the sessions it opens or continues (per-node crash close). */
+  nodeId?: string;
+  /**
+   * Several nodes: may a session still open on node `nodeId` be taken over here (its node is
+   * dead, or late with its heartbeat, and its room came here)? It is then closed as a crash
+   * and continued like any interrupted session. Unset: never (one node).
+   */
+  adoptable?: (nodeId: string | null) => boolean | Promise<boolean>;
 }
 
 /** One person in one session; kept after they leave so a rejoin reuses their row. */
@@ -116,6 +124,12 @@ interface SessionRecord {
   failed: boolean;
   /** This session was reopened after a restart: rows of returning people exist. */
   continued: boolean;
+  /**
+   * Several nodes: the session is another live node's (this node carries part of the room,
+   * e.g. as its edge). People's rows are shared; the session itself is the other node's to
+   * end — unless that node dies, and takeOver() makes it this node's.
+   */
+  shared: boolean;
   presence: Presence;
   participants: Map<string, Participant>;
   /** peer id -> participantKey (for quality samples and reconnects). */
@@ -152,6 +166,8 @@ export class HistoryRecorder implements RoomObserver {
   private readonly now: () => Date;
   private readonly continueWindowMs: number;
   private readonly emptyGraceMs: number;
+  private readonly nodeId: string | null;
+  private readonly adoptable: HistoryRecorderOptions["adoptable"] | null;
   private readonly rooms = new Map<string, SessionRecord>();
   /** One write queue per room, shared by its successive sessions. */
   private readonly queues = new Map<string, SerialQueue>();
@@ -165,6 +181,8 @@ export class HistoryRecorder implements RoomObserver {
     this.now = opts.now ?? (() => new Date());
     this.continueWindowMs = opts.continueWindowMs ?? DEFAULT_CONTINUE_WINDOW_MS;
     this.emptyGraceMs = opts.emptyGraceMs ?? 60_000;
+    this.nodeId = opts.nodeId ?? null;
+    this.adoptable = opts.adoptable ?? null;
     if (opts.timers !== false) {
       const flush = setInterval(() => this.flush(), opts.flushIntervalMs ?? 10_000);
       const beat = setInterval(() => this.heartbeat(), opts.heartbeatIntervalMs ?? 30_000);
@@ -379,6 +397,7 @@ export class HistoryRecorder implements RoomObserver {
       sessionId: null,
       failed: false,
       continued: false,
+      shared: false,
       presence: newPresence(),
       participants: new Map(),
       peers: new Map(),
@@ -437,7 +456,7 @@ export class HistoryRecorder implements RoomObserver {
     rec.emptySince = null;
     const end = later(at, rec.lastLeftAt);
     this.enqueue(rec, "end session", async () => {
-      if (!rec.sessionId) return;
+      if (!rec.sessionId || rec.shared) return; // its own node ends it
       await this.db.meetingSession.update({
         where: { id: rec.sessionId },
         data: { endedAt: end, lastSeenAt: end, peakParticipants: Math.max(rec.writtenPeak, rec.presence.peak), endReason: reason },
@@ -450,6 +469,26 @@ export class HistoryRecorder implements RoomObserver {
     });
   }
 
+  /**
+   * `deadNodeId` was declared dead: the sessions this node shares with it become this
+   * node's (so closing the dead node's rows as a crash leaves them alone). Returns their ids.
+   */
+  async takeOver(deadNodeId: string): Promise<string[]> {
+    const taken: string[] = [];
+    for (const rec of this.rooms.values()) {
+      if (!rec.shared || !rec.sessionId) continue;
+      const { count } = await this.db.meetingSession
+        .updateMany({ where: { id: rec.sessionId, nodeId: deadNodeId, endedAt: null }, data: { nodeId: this.nodeId } })
+        .catch(() => ({ count: 0 }));
+      if (count === 1) {
+        rec.shared = false;
+        taken.push(rec.sessionId);
+      }
+    }
+    if (taken.length) this.log.info({ dead: deadNodeId, sessions: taken }, "history: took over the sessions of a dead node");
+    return taken;
+  }
+
   // ---- writes (always run inside the room's queue) ---------------------------------------
 
   /**
@@ -458,17 +497,35 @@ export class HistoryRecorder implements RoomObserver {
    */
   private async openSession(rec: SessionRecord, at: Date): Promise<void> {
     try {
-      const last = await this.db.meetingSession.findFirst({
-        where: { meetingId: rec.meetingId },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        select: { id: true, endedAt: true, endReason: true, peakParticipants: true },
-      });
+      const latest = () =>
+        this.db.meetingSession.findFirst({
+          where: { meetingId: rec.meetingId },
+          orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+          select: { id: true, endedAt: true, endReason: true, peakParticipants: true, nodeId: true },
+        });
+      let last = await latest();
+      if (last && !last.endedAt && last.nodeId !== this.nodeId && this.adoptable && (await this.adoptable(last.nodeId))) {
+        // Several nodes: its node died (the room came here before anyone declared it dead):
+        // close that node's rows as a crash now, then continue the session below.
+        await closeStaleSessions(this.db, { nodeIds: [last.nodeId ?? ""] });
+        last = await latest();
+      }
+      if (last && !last.endedAt && last.nodeId && this.nodeId && last.nodeId !== this.nodeId) {
+        // another node's session is still open (its node is alive, or not yet known dead):
+        // one meeting, one session — write this node's people into it
+        rec.sessionId = last.id;
+        rec.continued = true;
+        rec.shared = true;
+        rec.writtenPeak = last.peakParticipants;
+        this.log.info({ roomId: rec.roomId, sessionId: last.id, node: last.nodeId }, "history: sharing another node's open session");
+        return;
+      }
       const interrupted = last?.endReason === "restart" || last?.endReason === "crash";
       if (last?.endedAt && interrupted && at.getTime() - last.endedAt.getTime() <= this.continueWindowMs) {
         // endedAt not null in the filter: two recorders can't both reopen it.
         const { count } = await this.db.meetingSession.updateMany({
           where: { id: last.id, endedAt: { not: null } },
-          data: { endedAt: null, endReason: null, lastSeenAt: at, resumeCount: { increment: 1 } },
+          data: { endedAt: null, endReason: null, lastSeenAt: at, resumeCount: { increment: 1 }, nodeId: this.nodeId },
         });
         if (count === 1) {
           rec.sessionId = last.id;
@@ -480,7 +537,7 @@ export class HistoryRecorder implements RoomObserver {
         }
       }
       const s = await this.db.meetingSession.create({
-        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1 },
+        data: { meetingId: rec.meetingId, startedAt: at, lastSeenAt: at, peakParticipants: 1, nodeId: this.nodeId },
         select: { id: true },
       });
       rec.sessionId = s.id;
@@ -665,9 +722,15 @@ function newParticipant(key: string): Participant {
  * Call once at server start, before any room can record (the recorder keeps its state in
  * memory, so everything still open in the database is stale then).
  */
-export async function closeStaleSessions(db: Db): Promise<{ sessions: number; attendances: number }> {
+export async function closeStaleSessions(
+  db: Db,
+  options: { nodeIds?: readonly string[] } = {},
+): Promise<{ sessions: number; attendances: number }> {
+  // Several nodes: only the rows of these nodes (this one, dead ones) and rows from before
+  // node ids existed; another live node's sessions are not stale. One node: all of them.
+  const ofNodes = options.nodeIds ? { OR: [{ nodeId: { in: [...options.nodeIds] } }, { nodeId: null }] } : {};
   const openAttendances = await db.attendance.findMany({
-    where: { leftAt: null },
+    where: { leftAt: null, session: ofNodes },
     select: { id: true, lastSeenAt: true, currentJoinAt: true, inMeetingMs: true },
   });
   for (const a of openAttendances) {
@@ -678,7 +741,7 @@ export async function closeStaleSessions(db: Db): Promise<{ sessions: number; at
     });
   }
   const openSessions = await db.meetingSession.findMany({
-    where: { endedAt: null },
+    where: { endedAt: null, ...ofNodes },
     select: { id: true, lastSeenAt: true, attendances: { select: { leftAt: true, lastSeenAt: true } } },
   });
   for (const s of openSessions) {

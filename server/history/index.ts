@@ -14,13 +14,27 @@ export { HistoryRecorder, closeStaleSessions } from "./history-recorder";
  * `recorder.shutdown()` after: open sessions end as interrupted by a restart, and are
  * continued when their people come back within HISTORY_CONTINUE_MINUTES.
  */
-export async function createHistoryObserver(opts: { logger: Logger }): Promise<HistoryRecorder> {
+export async function createHistoryObserver(opts: {
+  logger: Logger;
+  /** Stored on the sessions this node opens or continues. */
+  nodeId?: string;
+  /** Several nodes: close only these nodes' stale rows (this one + dead ones). Default: all. */
+  staleNodeIds?: readonly string[];
+  /** Several nodes: may a session left open by that node be taken over here? */
+  adoptable?: (nodeId: string | null) => boolean | Promise<boolean>;
+}): Promise<HistoryRecorder> {
   await ensureDatabaseMigrated();
   const log = opts.logger.child({ component: "history" });
   const config = historyConfigFromEnv();
-  const closed = await closeStaleSessions(prisma);
+  const closed = await closeStaleSessions(prisma, { nodeIds: opts.staleNodeIds });
   if (closed.sessions || closed.attendances) {
-    log.info(closed, "closed meeting sessions/attendances left open by the previous run");
+    log.info({ ...closed, nodes: opts.staleNodeIds }, "closed meeting sessions/attendances left open by the previous run");
   }
-  return new HistoryRecorder({ db: prisma, logger: log, continueWindowMs: config.continueWindowMs });
+  return new HistoryRecorder({
+    db: prisma,
+    logger: log,
+    continueWindowMs: config.continueWindowMs,
+    nodeId: opts.nodeId,
+    adoptable: opts.adoptable,
+  });
 }

@@ -6,7 +6,7 @@
 // primary with every mic still alive.
 import type { types as ms } from "mediasoup";
 import type { Logger } from "../logger";
-import type { ProducerAppData } from "./peer";
+import type { Peer, ProducerAppData } from "./peer";
 import type { LocalRoomRouter } from "./room-router";
 import type { RoomRouters } from "./room-routers";
 
@@ -73,6 +73,12 @@ export class ActiveSpeakers {
   }
 
   /** A peer left: it is no longer the speaker. */
+  /** Who speaks now, so a newcomer's speaker layout does not wait for the next change. */
+  tellNewcomer(peer: Pick<Peer, "notify">): void {
+    if (this._dominant) peer.notify("activeSpeaker", { peerId: this._dominant });
+    if (this.speaking.length) peer.notify("speakingPeers", { peerIds: this.speaking });
+  }
+
   peerGone(peerId: string): void {
     this.lastLoud.delete(peerId);
     this.evaluateSpeaking();

@@ -8,9 +8,11 @@ import {
   type MediaSource,
   type NotificationData,
   type NotificationName,
+  type ParticipantRole,
   type PeerInfo,
   type TransportDirection,
 } from "../../lib/signaling/protocol";
+import { roleOf } from "../../lib/rooms/permissions";
 import { TokenBucket } from "../util/token-bucket";
 import type { LayerChoice, ProducerLayers, ViewerView } from "./layer-policy";
 import type { ObservedPeer, PeerIdentity } from "./room-observer";
@@ -65,6 +67,8 @@ export class Peer implements ObservedPeer {
   displayName: string;
   identity: PeerIdentity;
   joined = false;
+  /** Promoted to co-host by the host (set by the room; kept by participantKey for the session). */
+  coHost = false;
   joinedAt: Date | null = null;
   disconnectedAt: Date | null = null;
   closed = false;
@@ -111,6 +115,13 @@ export class Peer implements ObservedPeer {
   }
   get meetingId(): string | undefined {
     return this.identity.meetingId;
+  }
+  /** Rights in the room: the meeting's owner, a co-host, or a participant. */
+  get role(): ParticipantRole {
+    return roleOf(this.identity.isHost, this.coHost);
+  }
+  get hasHostRights(): boolean {
+    return this.role !== "participant";
   }
 
   /** The socket currently bound to this peer (null while it is reconnecting). */
@@ -168,7 +179,8 @@ export class Peer implements ObservedPeer {
     return {
       id: this.id,
       displayName: this.displayName,
-      isHost: this.identity.isHost,
+      isHost: this.hasHostRights,
+      role: this.role,
       producers: [...this.producers.values()].map((p) => ({
         id: p.id,
         kind: p.kind,

@@ -2,6 +2,7 @@
 // they close (last peer gone, or no worker left to move to).
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../sfu/worker-pool";
+import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { IngestOptions } from "./ingest";
 import { Room } from "./room";
 import type { RoomObserver } from "./room-observer";
@@ -36,9 +37,15 @@ export class RoomRegistry {
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
       routerConsumerThreshold?: number;
+      /** Token revocation + meeting settings (server/index.ts: the database gate). */
+      gate?: MeetingGate;
       ingest?: IngestOptions;
     },
-  ) {}
+  ) {
+    this.gate = options.gate ?? openMeetingGate;
+  }
+
+  readonly gate: MeetingGate;
 
   get(roomId: string): Room | undefined {
     return this.rooms.get(roomId);
@@ -61,6 +68,7 @@ export class RoomRegistry {
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
         routerConsumerThreshold: this.options.routerConsumerThreshold,
+        gate: this.gate,
         ingest: this.options.ingest,
       });
       this.rooms.set(roomId, room);

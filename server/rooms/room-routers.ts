@@ -69,6 +69,14 @@ export class RoomRouters extends EventEmitter<RoomRoutersEvents> {
     return this.routers[0] ?? null;
   }
 
+  /** The primary router, waiting for its rebuild while every router is gone (the cascade's pipes go on it). */
+  primaryReady(): Promise<LocalRoomRouter> {
+    const primary = this.primary;
+    if (primary && !primary.closed) return Promise.resolve(primary);
+    if (this.closed) fail("INTERNAL", "room is closing; retry");
+    return this.rebuilding ?? this.rebuild();
+  }
+
   /** Identical for every router (same codec list), so clients keep their loaded Device. */
   get rtpCapabilities(): ms.RtpCapabilities {
     return this.capabilities;

@@ -5,18 +5,23 @@
 // on the routers that are left); quality sampling lives in QualitySampler.
 //
 // Pre-joined peers (sockets that only fetched router capabilities, maybe created
-// transports) count as members but are invisible to others; joined peers see each other
-// and consume each other's producers.
+// transports) count as members but are invisible to others; so are peers waiting in the
+// lobby or for the host. Joined peers see each other and consume each other's producers.
+// Host controls, the lobby and raised hands live in RoomModeration (room-moderation.ts).
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
-import { CLOSE_CODES, type ParsedRequest, type PeerQuality, type ResponseData } from "../../lib/signaling/protocol";
+import { CLOSE_CODES, type Joined, type ParsedRequest, type PeerQuality, type ResponseData } from "../../lib/signaling/protocol";
 import { signRejoinTicket } from "../../lib/rooms/rejoin-ticket";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import type { WorkerPool } from "../sfu/worker-pool";
 import { fail } from "./errors";
+import { openMeetingGate, type MeetingGate } from "./meeting-gate";
 import type { Peer, PeerSink } from "./peer";
+import type { RoomSettings } from "./room-lobby";
 import { ingestDisplayName, RoomIngest, type IngestOptions } from "./ingest";
 import { RoomMedia } from "./room-media";
+import { CONTROL_METHODS, isControlRequest, RoomModeration } from "./room-moderation";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
 import type { LocalRoomRouter } from "./room-router";
@@ -42,6 +47,8 @@ export type RoomOptions = {
   reconnectGraceMs?: number;
   /** Rooms across cores: expected consumers per router before another worker is used. */
   routerConsumerThreshold?: number;
+  /** Token revocation and meeting settings (default: open, no meeting). */
+  gate?: MeetingGate;
   /** Where ingest PlainTransports listen (default loopback). */
   ingest?: IngestOptions;
 };
@@ -49,7 +56,13 @@ export type RoomOptions = {
 type RoomEvents = { close: [reason: string] };
 
 /** Requests that make the server notify every other peer: rate-limited per peer. */
-const FANOUT_METHODS: ReadonlySet<string> = new Set(["produce", "closeProducer", "pauseProducer", "resumeProducer"]);
+const FANOUT_METHODS: ReadonlySet<string> = new Set([
+  "produce",
+  "closeProducer",
+  "pauseProducer",
+  "resumeProducer",
+  ...CONTROL_METHODS,
+]);
 
 export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
@@ -62,6 +75,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly createdAt = new Date();
   readonly reconnectGraceMs: number;
   readonly log: Logger;
+  readonly moderation: RoomModeration;
 
   private readonly maxPeers: number;
   private readonly observer: RoomObserver;
@@ -85,6 +99,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.routers = routers;
     this.log = log;
     this.media = new RoomMedia(this);
+    this.moderation = new RoomModeration(this, options.gate ?? openMeetingGate);
     this.ingest = new RoomIngest(async (peer) => (await this.media.homeRouter(peer)).router, options.ingest);
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
@@ -115,6 +130,25 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.joinedPeers().filter((p) => p !== peer);
   }
 
+  /** The meeting's current settings (looked up at every bind: an edit applies to the next joins). */
+  applySettings(settings: RoomSettings | null): void {
+    if (settings) this.moderation.settings = settings;
+  }
+
+  /**
+   * A participant hosted on another node of a cascaded room (server/cluster/cascade.ts):
+   * joined at once, its media arrives over a PipeTransport, it is never suspended, and this
+   * node does not record it in the history (its own node does).
+   */
+  addRemotePeer(peer: Peer): void {
+    if (this.closed || this.peers.has(peer.id)) return;
+    peer.joined = true;
+    peer.joinedAt = new Date();
+    this.peers.set(peer.id, peer);
+    const info = peer.info();
+    for (const other of this.others(peer)) other.notify("peerJoined", { peer: info });
+  }
+
   /** Adds a (not yet joined) peer: pre-join warm-up. */
   bind(peer: Peer): void {
     if (this.closed) fail("INTERNAL", "room is closing; retry");
@@ -137,6 +171,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!peer.joined) return this.removePeer(peer);
     if (!peer.connected) return;
     peer.detach();
+    metrics().reconnects.inc();
     this.log.info({ peer: peer.id, graceMs: this.reconnectGraceMs }, "peer socket lost; keeping it for its grace period");
     for (const other of this.others(peer)) other.notify("peerReconnecting", { peerId: peer.id });
     notifyObserver(this.observer, this.log, "peerReconnecting", this.roomId, peer);
@@ -176,12 +211,16 @@ export class Room extends EventEmitter<RoomEvents> {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
     }
+    metrics().resumes.inc();
     this.log.info({ peer: p.id, transports: p.transports.size }, "peer resumed");
     return {
       peer: p,
       snapshot: {
         peerId: p.id,
-        isHost: p.identity.isHost,
+        isHost: p.hasHostRights,
+        role: p.role,
+        control: this.moderation.snapshot(p),
+        mutedByHost: this.moderation.takeMissedMutes(p),
         peers: this.others(p).map((o) => o.info()),
         consumers: [...p.consumers.values()].map((c) => this.media.consumerInfo(c)),
         producers: p.info().producers,
@@ -213,6 +252,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.peers.delete(peer.id);
     const wasJoined = peer.joined;
     peer.close();
+    this.moderation.peerRemoved(peer);
     if (wasJoined) {
       this.media.speakers.peerGone(peer.id);
       this.log.info({ peer: peer.id, left: this.joinedPeers().length }, "peer left");
@@ -222,12 +262,24 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.peers.size === 0) this.close("empty");
   }
 
+  /** Takes a peer out at once (removed by a host, denied entry): its socket closes with `code`. */
+  expel(peer: Peer, code: number, reason: string): void {
+    const sink = peer.sink;
+    this.removePeer(peer);
+    try {
+      sink?.close(code, reason);
+    } catch {
+      // socket already gone
+    }
+  }
+
   /**
-   * Closes the router and every transport; connected peers are disconnected. `silent`
-   * (server shutdown) tells the observer nothing: the history ends its sessions itself,
-   * as interrupted, so that they continue when people come back.
+   * Closes the router and every transport; connected peers are disconnected with `code`
+   * (default: roomClosed, after which clients rejoin). `silent` (server shutdown) tells the
+   * observer nothing: the history ends its sessions itself, as interrupted, so that they
+   * continue when people come back.
    */
-  close(reason: string, { silent = false }: { silent?: boolean } = {}): void {
+  close(reason: string, { silent = false, code = CLOSE_ROOM_CLOSED }: { silent?: boolean; code?: number } = {}): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.qualityTimer);
@@ -238,7 +290,7 @@ export class Room extends EventEmitter<RoomEvents> {
       const sink = peer.sink;
       peer.close();
       try {
-        sink?.close(CLOSE_ROOM_CLOSED, `room closed: ${reason}`.slice(0, 120));
+        sink?.close(code, code === CLOSE_ROOM_CLOSED ? `room closed: ${reason}`.slice(0, 120) : reason.slice(0, 120));
       } catch {
         // socket already gone
       }
@@ -262,8 +314,9 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.closed) fail("INTERNAL", "room is closing; reconnect");
     if (this.peers.get(peer.id) !== peer) fail("NOT_JOINED", "not in this room");
     if (FANOUT_METHODS.has(request.method) && !peer.fanout.take()) {
-      fail("RATE_LIMITED", `${request.method}: too many media changes; slow down`);
+      fail("RATE_LIMITED", `${request.method}: too many changes at once; slow down`);
     }
+    if (isControlRequest(request)) return this.moderation.handle(peer, request, respond);
     const media = this.media;
     switch (request.method) {
       case "join":
@@ -323,6 +376,28 @@ export class Room extends EventEmitter<RoomEvents> {
     respond: Respond<"join">,
   ): Promise<void> {
     if (peer.joined) fail("ALREADY_JOINED", "already joined this room");
+    const alreadyWaiting = this.moderation.waitingInfo(peer);
+    if (alreadyWaiting) return respond({ status: "waiting", ...alreadyWaiting });
+    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
+    peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
+    if (data.rejoin) metrics().rejoins.inc();
+    const waiting = this.moderation.admission(peer);
+    if (waiting) return respond({ status: "waiting", ...waiting });
+    const joined = await this.enter(peer);
+    respond({ status: "joined", ...joined });
+    await this.announce(peer);
+  }
+
+  /** A waiting peer may enter (admitted by a host, or the host arrived). */
+  async admit(peer: Peer): Promise<void> {
+    if (peer.closed || this.peers.get(peer.id) !== peer) fail("NOT_FOUND", "that person is no longer waiting");
+    const joined = await this.enter(peer);
+    peer.notify("admitted", joined);
+    await this.announce(peer);
+  }
+
+  /** Makes `peer` a joined member and returns what its client needs (join reply / admitted). */
+  private async enter(peer: Peer): Promise<Joined> {
     // The same person joining again (a rejoin after the server forgot the old connection,
     // another tab, another device) replaces the old peer at once: no ghost tile.
     const previous = this.joinedPeers().find((p) => p !== peer && p.participantKey === peer.participantKey);
@@ -338,23 +413,26 @@ export class Room extends EventEmitter<RoomEvents> {
     if (peer.joined) fail("ALREADY_JOINED", "already joined this room");
     if (previous && this.peers.get(previous.id) === previous) {
       this.log.info({ old: previous.id, peer: peer.id }, "same participant joined again; replacing the old peer");
-      previous.sink?.close(CLOSE_CODES.replaced, "you joined this meeting from another window");
-      this.removePeer(previous);
+      this.expel(previous, CLOSE_CODES.replaced, "you joined this meeting from another window");
     }
-    peer.displayName = peer.identity.isIngest ? ingestDisplayName(data.displayName) : data.displayName;
-    peer.rtpCapabilities = data.rtpCapabilities as unknown as ms.RtpCapabilities;
     peer.joined = true;
     peer.joinedAt = new Date();
-    const others = this.others(peer);
-    respond({
+    return {
       peerId: peer.id,
-      isHost: peer.identity.isHost,
-      routerRtpCapabilities: this.routerRtpCapabilities as ResponseData<"join">["routerRtpCapabilities"],
-      peers: others.map((p) => p.info()),
+      isHost: peer.hasHostRights,
+      role: peer.role,
+      routerRtpCapabilities: this.routerRtpCapabilities as Joined["routerRtpCapabilities"],
+      peers: this.others(peer).map((p) => p.info()),
       resumeSecret: peer.resumeSecret,
       reconnectGraceMs: this.reconnectGraceMs,
       rejoinTicket,
-    });
+      control: this.moderation.snapshot(peer),
+    };
+  }
+
+  /** After the reply: the others see the newcomer, who gets consumers for their media. */
+  private async announce(peer: Peer): Promise<void> {
+    const others = this.others(peer);
     this.log.info(
       { peer: peer.id, participant: peer.identity.participantKey, joined: others.length + 1 },
       "peer joined",
@@ -362,11 +440,10 @@ export class Room extends EventEmitter<RoomEvents> {
     const info = peer.info();
     for (const other of others) other.notify("peerJoined", { peer: info });
     notifyObserver(this.observer, this.log, "peerJoined", this.roomId, peer);
-    // who speaks now, so the newcomer's speaker layout does not wait for the next change
-    const speakers = this.media.speakers;
-    if (speakers.dominant) peer.notify("activeSpeaker", { peerId: speakers.dominant });
-    if (speakers.speakingNow.length) peer.notify("speakingPeers", { peerIds: speakers.speakingNow });
+    this.media.speakers.tellNewcomer(peer);
     await this.media.consumeAllFor(peer);
+    // a host's arrival lets in those who waited for one (after the host's own consumers)
+    await this.moderation.entered(peer);
   }
 
   // ---- quality ---------------------------------------------------------------------------
@@ -401,19 +478,6 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     return { peers: this.peers.size, joined, reconnecting, transports, producers, consumers, hiddenConsumers, routers: this.routers.list.length };
   }
-
-  /** Where the room runs, for the loopback-only detail of /api/sfu/stats. */
-  detail(): RoomDetail {
-    return {
-      roomId: this.roomId,
-      routers: this.routers.list.map((r) => ({
-        worker: r.workerIndex,
-        peers: [...this.peers.values()].filter((p) => p.router === r).length,
-        consumers: r.consumerCount,
-      })),
-      activeSpeaker: this.media.speakers.dominant,
-    };
-  }
 }
 
 export type RoomCounts = {
@@ -427,9 +491,3 @@ export type RoomCounts = {
   hiddenConsumers: number;
   routers: number;
 };
-
-export type RoomDetail = {
-  roomId: string;
-  routers: { worker: number; peers: number; consumers: number }[];
-  activeSpeaker: string | null;
-}

@@ -5,7 +5,6 @@
 import type { IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { verifyJoinToken } from "../../lib/auth/join-token";
 import {
   CLOSE_CODES,
   LEAVING_CLOSE_CODES,
@@ -16,12 +15,14 @@ import {
   type SignalingError,
 } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import { TokenBucket } from "../util/token-bucket";
 import { fail, RequestError } from "../rooms/errors";
 import { Peer, type PeerSink } from "../rooms/peer";
 import type { Room, RoomRequest } from "../rooms/room";
 import type { RoomRegistry } from "../rooms/room-registry";
 import type { PeerIdentity } from "../rooms/room-observer";
+import { defaultConnectionServices, type ConnectionServices } from "./connection-services";
 
 export type ConnectionLimits = {
   /** Sustained messages per second allowed from one socket (token bucket refill rate). */
@@ -70,6 +71,7 @@ export class SignalingConnection {
   private readonly authTimer: NodeJS.Timeout;
   private readonly log: Logger;
   private readonly sink: PeerSink;
+  private readonly services: ConnectionServices;
 
   constructor(
     private readonly ws: WebSocket,
@@ -79,8 +81,11 @@ export class SignalingConnection {
     private readonly limits: ConnectionLimits = DEFAULT_LIMITS,
     private events: ConnectionEvents = {},
     remoteAddress = req.socket.remoteAddress ?? "",
+    /** Join-token admission (deny-list, hosting node) and TURN servers. */
+    services?: ConnectionServices,
   ) {
     this.remoteAddress = remoteAddress;
+    this.services = services ?? defaultConnectionServices(logger);
     this.flood = new TokenBucket(limits.messagesPerSecond, limits.burst);
     this.log = logger.child({ conn: this.id.slice(0, 8), ip: remoteAddress });
     this.sink = {
@@ -201,8 +206,10 @@ export class SignalingConnection {
     try {
       await this.dispatch(request, respond);
       if (!replied) throw new Error(`handler for ${request.method} did not reply`);
+      if (request.method === "join") metrics().joins.inc();
     } catch (err) {
       const error = this.toSignalingError(err, request.method);
+      if (request.method === "join" || request.method === "getRouterRtpCapabilities") metrics().joinErrors.inc({ code: error.code });
       if (!replied) {
         replied = true;
         this.send(encodeError(request.id, error));
@@ -253,9 +260,17 @@ export class SignalingConnection {
         if (!room || !peer || room.closed) {
           fail("NOT_JOINED", `${request.method} needs getRouterRtpCapabilities or join first`);
         }
-        await room!.handleRequest(peer!, request as RoomRequest, respond);
+        await room!.handleRequest(peer!, request as RoomRequest, request.method === "createTransport" ? this.withIceServers(peer!, respond) : respond);
       }
     }
+  }
+
+  /** Adds the participant's TURN servers (time-limited credentials) to a createTransport reply. */
+  private withIceServers(peer: Peer, respond: (data: unknown) => void): (data: unknown) => void {
+    return (data) => {
+      const iceServers = this.services.iceServers(peer.identity.participantKey);
+      respond(iceServers.length > 0 ? { ...(data as object), iceServers } : data);
+    };
   }
 
   /** Attaches this socket to a joined peer whose old socket was lost (same person, same media). */
@@ -276,19 +291,16 @@ export class SignalingConnection {
 
   /** Verifies the token and binds this socket to its room (creating the room if needed). */
   private async bind(roomId: string, token: string): Promise<Room> {
-    const verified = await verifyJoinToken(token, roomId);
-    if (!verified.ok) {
-      const { code, message } = verified.error;
-      if (code === "wrong_room") fail("FORBIDDEN", message);
-      if (code === "no_secret") {
-        this.log.error(message);
-        fail("INTERNAL", "server is not configured for join tokens");
-      }
-      fail("UNAUTHORIZED", message);
-    }
-    if (!verified.ok) throw new Error("unreachable");
+    // signature, expiry, room, deny-list and (several nodes) the hosting node
+    const { claims } = await this.services.admission.admit(token, roomId);
+    // Cancelled or ended meetings and replaced invite links revoke tokens (database, per bind).
+    const gate = await this.registry.gate.check(claims).catch((err: unknown) => {
+      this.log.error({ err }, "meeting gate failed");
+      return fail("INTERNAL", "cannot check this meeting right now; try again");
+    });
+    if (!gate.ok) fail(gate.code, gate.message);
+    if (!gate.ok) throw new Error("unreachable");
     this.markAuthenticated();
-    const { claims } = verified;
     const identity: PeerIdentity = {
       participantKey: claims.sub,
       isGuest: claims.guest,
@@ -303,6 +315,7 @@ export class SignalingConnection {
         fail("BAD_REQUEST", `this connection is bound to room "${this.room.roomId}"; open a new connection`);
       }
       if (!this.peer.joined) this.peer.identity = identity;
+      this.room.applySettings(gate.settings);
       return this.room;
     }
 
@@ -330,6 +343,7 @@ export class SignalingConnection {
     const peer = new Peer(this.sink, identity, claims.name.trim().slice(0, 64) || "Guest");
     peer.address = this.remoteAddress;
     room!.bind(peer);
+    room!.applySettings(gate.settings);
     this.room = room;
     this.peer = peer;
     return room!;

@@ -11,6 +11,8 @@ export type UpgradePolicyOptions = {
   allowedOrigins?: readonly string[];
   /** The site's public origin (PUBLIC_URL), when it differs from the Host the request names. */
   publicOrigin?: string;
+  /** Several nodes: origins of the site's other nodes (a page of node A opening /ws on node B). */
+  isSiteOrigin?: (origin: string) => boolean;
   /** Honour x-forwarded-host / x-forwarded-for (behind a trusted reverse proxy). */
   trustProxy?: boolean;
   maxUnauthenticatedPerIp: number;
@@ -63,7 +65,7 @@ export class UpgradePolicy {
     if (raw === undefined) return true;
     const origin = originOf(raw);
     if (!origin) return false;
-    if (this.allowed.has(origin)) return true;
+    if (this.allowed.has(origin) || this.options.isSiteOrigin?.(origin)) return true;
     const host = (this.options.trustProxy && first(req.headers["x-forwarded-host"])) || req.headers.host;
     return !!host && new URL(origin).host.toLowerCase() === host.toLowerCase();
   }

@@ -17,6 +17,7 @@ import {
 import type { Logger } from "../logger";
 import type { RoomRegistry } from "../rooms/room-registry";
 import { DEFAULT_LIMITS, SignalingConnection, type ConnectionLimits } from "./connection";
+import { defaultConnectionServices, type ConnectionServices } from "./connection-services";
 import {
   DEFAULT_MAX_UNAUTHENTICATED,
   DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
@@ -38,6 +39,8 @@ export type SignalingServerOptions = {
   limits?: Partial<ConnectionLimits>;
   /** Origin allow-list and unauthenticated-socket caps (defaults: same origin only, 50 per address, 2000 total). */
   upgradePolicy?: Partial<UpgradePolicyOptions>;
+  /** Join-token admission and TURN servers (default: one node, in-memory deny-list, no TURN). */
+  services?: ConnectionServices;
   /** Non-signaling upgrades (e.g. Next's HMR websocket). Default: refuse with 404. */
   onOtherUpgrade?: UpgradeHandler;
 };
@@ -85,6 +88,7 @@ function closeOversizedWith1008(ws: WebSocket, log: Logger): void {
 export function attachSignalingServer(options: SignalingServerOptions): SignalingServer {
   const log = options.logger.child({ component: "signaling" });
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const services = options.services ?? defaultConnectionServices(log);
   const policy = new UpgradePolicy({
     maxUnauthenticatedPerIp: DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
     maxUnauthenticated: DEFAULT_MAX_UNAUTHENTICATED,
@@ -161,6 +165,7 @@ export function attachSignalingServer(options: SignalingServerOptions): Signalin
           },
         },
         ip,
+        services,
       );
       connections.add(conn);
     } catch (err) {

@@ -56,3 +56,36 @@ test("port range overflow and short production secret", () => {
   assert.throws(() => loadConfig({ NODE_ENV: "production", JOIN_TOKEN_SECRET: "short" }), /16 characters/);
   assert.doesNotThrow(() => loadConfig({ JOIN_TOKEN_SECRET: "short" }));
 });
+
+test("several nodes: REDIS_URL needs NODE_PUBLIC_URL; node id defaults to <hostname>-<port>", () => {
+  const one = loadConfig({ PORT: "3100" });
+  assert.equal(one.clustered, false);
+  assert.match(one.nodeId, /-3100$/);
+  assert.throws(() => loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }), /NODE_PUBLIC_URL is required/);
+  assert.throws(() => loadConfig({ REDIS_URL: "http://x" }), /REDIS_URL must start with redis:\/\//);
+  const c = loadConfig({ REDIS_URL: "redis://r:6379", NODE_PUBLIC_URL: "https://node-a.example.org/", NODE_ID: "node-a" });
+  assert.equal(c.clustered, true);
+  assert.equal(c.NODE_PUBLIC_URL, "https://node-a.example.org");
+  assert.equal(c.nodeId, "node-a");
+  assert.throws(() => loadConfig({ NODE_PUBLIC_URL: "ftp://x" }), /plain http:\/\/ or https:\/\//);
+  assert.throws(() => loadConfig({ NODE_ID: "bad id" }), /NODE_ID/);
+  assert.throws(() => loadConfig({ NODE_HEARTBEAT_MS: "3000", NODE_DEAD_AFTER_MS: "4000" }), /at least twice/);
+});
+
+test("TURN: URLs are checked, a secret is required, TTL defaults to an hour", () => {
+  const c = loadConfig({ TURN_URLS: "turn:t.example.org:3478?transport=udp, turns:t.example.org:5349", TURN_SECRET: "s" });
+  assert.deepEqual(c.TURN_URLS, ["turn:t.example.org:3478?transport=udp", "turns:t.example.org:5349"]);
+  assert.equal(c.TURN_TTL_SECONDS, 3600);
+  assert.deepEqual(loadConfig({}).TURN_URLS, []);
+  assert.throws(() => loadConfig({ TURN_URLS: "turn:t.example.org:3478" }), /TURN_SECRET is required/);
+  assert.throws(() => loadConfig({ TURN_URLS: "http://t.example.org", TURN_SECRET: "s" }), /not a turn:/);
+  assert.throws(() => loadConfig({ TURN_URLS: "turn:t:1", TURN_SECRET: "short", NODE_ENV: "production" }), /TURN_SECRET must be at least 16/);
+  assert.throws(() => loadConfig({ TURN_TTL_SECONDS: "10" }), /TURN_TTL_SECONDS/);
+  assert.throws(() => loadConfig({ METRICS_TOKEN: "short" }), /METRICS_TOKEN must be at least 16/);
+});
+
+test("cascade: NODE_MAX_PEERS defaults to 0 (a room stays on one node)", () => {
+  assert.equal(loadConfig({}).NODE_MAX_PEERS, 0);
+  assert.equal(loadConfig({ NODE_MAX_PEERS: "40" }).NODE_MAX_PEERS, 40);
+  assert.throws(() => loadConfig({ NODE_MAX_PEERS: "-1" }), /NODE_MAX_PEERS/);
+});

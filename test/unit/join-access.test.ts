@@ -6,6 +6,7 @@ import { freshDb, type TestDb } from "./db-helper";
 import { resolveJoinAccess, type JoinUser } from "@/lib/rooms/join-access";
 import { createMeeting, cancelMeeting, regenerateInviteToken } from "@/lib/meetings/service";
 import { signJoinToken, verifyJoinToken } from "@/lib/auth/join-token";
+import { inviteFingerprint } from "@/lib/rooms/token-validity";
 
 let t: TestDb;
 let host: JoinUser;
@@ -40,11 +41,13 @@ test("host gets a host token without an invite", async () => {
   const r = await resolveJoinAccess(t.db, { roomId: m.id, user: host, body: {} });
   assert.ok(r.ok);
   if (!r.ok) return;
-  assert.deepEqual(r.claims, { room: m.id, mid: m.id, sub: host.id, uid: host.id, name: "Hana Host", host: true, guest: false });
+  // ep: the meeting's token epoch; no invite fingerprint (the host needs no invite)
+  assert.deepEqual(r.claims, { room: m.id, mid: m.id, ep: 0, sub: host.id, uid: host.id, name: "Hana Host", host: true, guest: false });
   // The claims sign and verify for that room.
   const { token } = await signJoinToken(r.claims, { secret: "s".repeat(32) });
   const v = await verifyJoinToken(token, m.id, { secret: "s".repeat(32) });
   assert.ok(v.ok);
+  assert.deepEqual(v.ok && v.claims, r.claims);
 });
 
 test("signed-in non-host needs the current invite token", async () => {
@@ -58,7 +61,17 @@ test("signed-in non-host needs the current invite token", async () => {
   const ok = await resolveJoinAccess(t.db, { roomId: m.id, user: other, body: { inviteToken: m.inviteToken, displayName: " Olga " } });
   assert.ok(ok.ok);
   if (ok.ok) {
-    assert.deepEqual(ok.claims, { room: m.id, mid: m.id, sub: other.id, uid: other.id, name: "Olga", host: false, guest: false });
+    assert.deepEqual(ok.claims, {
+      room: m.id,
+      mid: m.id,
+      ep: 0,
+      inv: inviteFingerprint(m.inviteToken),
+      sub: other.id,
+      uid: other.id,
+      name: "Olga",
+      host: false,
+      guest: false,
+    });
   }
   // Without a display name the account name (or the email's local part) is used.
   const noName = await resolveJoinAccess(t.db, { roomId: m.id, user: other, body: { inviteToken: m.inviteToken } });

@@ -5,12 +5,13 @@
 //
 // CLI: `tsx test/unit/pg-cluster.ts` starts one, prints its DATABASE_URL, and stops it on
 // Ctrl-C / SIGTERM.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { serveFromCli, spawnService } from "./service-process";
 
 export interface PgCluster {
   /** postgresql://meet@127.0.0.1:<port>/meet */
@@ -72,24 +73,11 @@ export async function startPgCluster(): Promise<PgCluster> {
   }
 
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const { child, log, stop } = spawnService(
     pgBin("postgres"),
     ["-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", dir, "-F", "-c", "full_page_writes=off", "-c", "max_connections=50"],
-    { ...asUser, env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
+    { ...asUser, env, cwd: dir, dir, stopSignal: "SIGINT" }, // SIGINT: fast shutdown
   );
-  let log = "";
-  child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGINT"); // fast shutdown
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
 
   const admin = (db = "postgres") => new pg.Client({ host: "127.0.0.1", port, user: "meet", database: db });
   const deadline = Date.now() + 30_000;
@@ -103,7 +91,7 @@ export async function startPgCluster(): Promise<PgCluster> {
       await c.end().catch(() => {});
       if (child.exitCode !== null || Date.now() > deadline) {
         await stop();
-        throw new Error(`postgres did not start: ${(e as Error).message}\n${log}`);
+        throw new Error(`postgres did not start: ${(e as Error).message}\n${log()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -125,16 +113,5 @@ export async function startPgCluster(): Promise<PgCluster> {
 }
 
 if (process.argv[1] && /pg-cluster\.ts$/.test(process.argv[1])) {
-  startPgCluster().then(
-    (c) => {
-      console.log(`DATABASE_URL=${c.url}`);
-      const quit = () => void c.stop().then(() => process.exit(0));
-      process.on("SIGINT", quit);
-      process.on("SIGTERM", quit);
-    },
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
-  );
+  serveFromCli(() => startPgCluster(), (c) => `DATABASE_URL=${c.url}`);
 }

@@ -8,6 +8,7 @@ const peer = (id: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
   id,
   displayName: id.toUpperCase(),
   isHost: false,
+  role: "participant",
   producers: [],
   reconnecting: false,
   ...over,

@@ -83,6 +83,10 @@ export default async function MeetingPage({ params }: { params: Promise<{ id: st
           <p className="text-sm text-slate-400">
             {m.requireSignIn ? "People need an account to join." : "Anyone with the link can join, as a guest if not signed in."}
           </p>
+          <p className="text-sm text-slate-400" data-testid="meeting-room-settings">
+            {m.waitingRoom ? "Waiting room on: you or a co-host let people in." : "No waiting room."}{" "}
+            {m.joinBeforeHost ? "Guests may join before you." : "Guests wait until you arrive."}
+          </p>
           <div className="flex flex-wrap gap-3">
             <ButtonLink href={`/room/${m.id}`} data-testid="join-meeting">
               Start / join meeting

@@ -23,6 +23,8 @@ export default async function NewMeetingPage() {
             timeZone: null,
             durationMinutes: 30,
             requireSignIn: false,
+            waitingRoom: false,
+            joinBeforeHost: true,
             attendees: "",
             recurrence: { repeat: "none", interval: 1, weekdays: [], end: "never" },
           }}

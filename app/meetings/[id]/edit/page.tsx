@@ -39,6 +39,8 @@ export default async function EditMeetingPage({ params }: { params: Promise<{ id
             timeZone: m.timeZone,
             durationMinutes: m.durationMinutes,
             requireSignIn: m.requireSignIn,
+            waitingRoom: m.waitingRoom,
+            joinBeforeHost: m.joinBeforeHost,
             attendees: attendees.map((a) => a.email).join("\n"),
             recurrence: choiceFromRule(m.recurrenceRule, m.timeZone),
           }}
