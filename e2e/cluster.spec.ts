@@ -114,8 +114,8 @@ test.describe("several nodes on Redis + PostgreSQL", () => {
     } finally {
       await hostCtx.close();
     }
-    await expect(dan.page.getByTestId("room-error")).toBeVisible({ timeout: 20_000 });
-    await expect(dan.page.getByTestId("room-error")).toContainText(/cancel/i);
+    await expect(dan.page.getByTestId("meeting-ended")).toBeVisible({ timeout: 20_000 });
+    await expect(dan.page.getByTestId("meeting-ended")).toContainText(/cancel/i);
     await expect.poll(async () => (await nodeStats(secondHost)).rooms, { timeout: 15_000 }).toBe(0);
     expect((await nodeStats(firstHost)).joinedPeers, "the other meeting goes on").toBe(1);
     await leave(cleo, dan);
