@@ -96,7 +96,9 @@ test.describe("a capped downlink gets a lower layer, smoothly (network namespace
     await expect.poll(() => benAtCid.getAttribute("data-quality"), { timeout: 10_000 }).toMatch(/^(good|poor)$/);
     console.log(`[scale] Ben's quality at Cid: ${await benAtCid.getAttribute("aria-label")}`);
     const cidAtBen = ben.page.locator('[data-peer-name="Cid"] [data-testid="quality-indicator"]');
-    await expect.poll(() => cidAtBen.getAttribute("data-quality"), { timeout: 10_000 }).toBe("excellent");
+    // the level with its tooltip, so a failure says which figure kept it down
+    const levelOf = async () => `${await cidAtBen.getAttribute("data-quality")}: ${await cidAtBen.getAttribute("aria-label")}`;
+    await expect.poll(levelOf, { timeout: 10_000 }).toMatch(/^excellent:/);
   });
 });
 
