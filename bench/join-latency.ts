@@ -18,6 +18,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/fixtures/chromium";
 import { mediaProbeInit } from "../e2e/fixtures/media-probe";
 import { appServerEnv, hasProductionBuild, ROOT } from "../e2e/fixtures/server-env";
 import { createMeetingRoom, gotoPrejoin, type MeetingRoom } from "../e2e/fixtures/room";
+import { CAMERA_CONSTRAINTS } from "../lib/client/local-media";
+
+const idealOf = (c: ConstrainULong | undefined, fallback: number): number =>
+  typeof c === "number" ? c : typeof c === "object" && typeof c.ideal === "number" ? c.ideal : fallback;
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -291,8 +295,12 @@ async function main() {
     let sfu: SfuRun[] = [];
     if (ONLY !== "sfu") {
       console.log("(a) P2P floor: direct RTCPeerConnection between two pages, call -> first remote frame");
-      const w = Number(process.env.BENCH_VIDEO_WIDTH ?? 640);
-      const h = Number(process.env.BENCH_VIDEO_HEIGHT ?? 480);
+      // the same camera the room captures (lib/client/local-media.ts), unless told otherwise
+      const w = Number(process.env.BENCH_VIDEO_WIDTH ?? idealOf(CAMERA_CONSTRAINTS.width, 1280));
+      const h = Number(process.env.BENCH_VIDEO_HEIGHT ?? idealOf(CAMERA_CONSTRAINTS.height, 720));
+      console.log(
+        `    camera ${w}x${h}${process.env.BENCH_VIDEO_WIDTH || process.env.BENCH_VIDEO_HEIGHT ? " (BENCH_VIDEO_WIDTH/HEIGHT)" : " (the room's capture size)"}`,
+      );
       p2p = await measureP2p(browser, RUNS, w, h);
     }
     if (ONLY !== "p2p") {

@@ -8,7 +8,7 @@ import { logger as defaultLogger, type Logger } from "./logger";
 import type { MeetingGate } from "./rooms/meeting-gate";
 import { RoomRegistry, type RegistryCounts } from "./rooms/room-registry";
 import type { ChatArchive } from "./rooms/room-chat";
-import { describeRoom } from "./rooms/room-report";
+import { describePlacement, describeRoom } from "./rooms/room-report";
 import { noopRoomObserver, type RoomObserver } from "./rooms/room-observer";
 import { WorkerPool } from "./sfu/worker-pool";
 import { attachSignalingServer, type SignalingServer, type UpgradeHandler } from "./signaling/ws-server";
@@ -26,6 +26,7 @@ export type SignalingConfig = Pick<
     Pick<
       Config,
       | "RECONNECT_GRACE_SECONDS"
+      | "ROUTER_CONSUMER_THRESHOLD"
       | "INGEST_LISTEN_IP"
       | "WS_MAX_UNAUTHENTICATED_PER_IP"
       | "WS_MAX_UNAUTHENTICATED"
@@ -95,6 +96,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     chatArchive: options.chatArchive,
     logger: log,
     qualityIntervalMs: options.qualityIntervalMs,
+    routerConsumerThreshold: config.ROUTER_CONSUMER_THRESHOLD,
     reconnectGraceMs:
       options.reconnectGraceMs ?? (config.RECONNECT_GRACE_SECONDS ? config.RECONNECT_GRACE_SECONDS * 1000 : undefined),
     gate: options.gate,
@@ -152,7 +154,10 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
       return true;
     }
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(req.method === "HEAD" ? undefined : JSON.stringify(room ? describeRoom(room) : stats()));
+    // ?detail=1: where each room runs (its routers' workers, peers and consumers)
+    const detail = new URL(url, "http://localhost").searchParams.get("detail") === "1";
+    const body = room ? describeRoom(room) : detail ? { ...stats(), detail: registry.all().map(describePlacement) } : stats();
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
     return true;
   };
 

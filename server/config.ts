@@ -3,8 +3,12 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { z } from "zod";
+import { DEFAULT_ROUTER_CONSUMER_THRESHOLD } from "./rooms/router-placement";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** See MAX_PEERS_PER_ROOM below. */
+export const DEFAULT_MAX_PEERS_PER_ROOM = 60;
 
 /** First non-internal IPv4 address of this machine, else 127.0.0.1. */
 export function defaultAnnouncedAddress(): string {
@@ -134,7 +138,17 @@ export const envSchema = z
         .optional()
         .transform((v) => v ?? "info"),
     ),
-    MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", 50, 1, 1000),
+    /**
+     * Room full beyond this. 60: a room of 70 was measured to run on this 2-core machine under
+     * 1 % loss (bench:room-capacity, docs/benchmarks.md), less the product's per-consumer cost
+     * over bare PlainTransports (~1.2×, bench/load).
+     */
+    MAX_PEERS_PER_ROOM: intVar("MAX_PEERS_PER_ROOM", DEFAULT_MAX_PEERS_PER_ROOM, 1, 1000),
+    /**
+     * Rooms across cores: expected consumers on one of a room's routers before further peers
+     * get a router on another worker (server/rooms/router-placement.ts).
+     */
+    ROUTER_CONSUMER_THRESHOLD: intVar("ROUTER_CONSUMER_THRESHOLD", DEFAULT_ROUTER_CONSUMER_THRESHOLD, 1, 100_000),
     /** How long a participant whose connection dropped is kept (media and all) for a resume. */
     RECONNECT_GRACE_SECONDS: intVar("RECONNECT_GRACE_SECONDS", 30, 1, 3600),
     /** Days chat messages are kept with the meeting history; 0 = chat is never written to the database. */

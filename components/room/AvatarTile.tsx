@@ -10,12 +10,14 @@ export function AvatarTile({
   mic,
   quality,
   compact,
+  speaking,
   badges,
 }: {
   participant: Participant;
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
   badges?: ReactNode;
 }) {
   return (
@@ -24,6 +26,8 @@ export function AvatarTile({
       data-peer-id={participant.id}
       data-peer-name={participant.displayName}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
+      data-speaking={speaking ? "true" : "false"}
+      speaking={speaking}
       reconnecting={participant.reconnecting}
       label={roleLabel(participant)}
       micMuted={!mic || mic.paused}

@@ -1,6 +1,8 @@
 "use client";
-// A <video> bound to a MediaStream (srcObject cannot be set through JSX).
+// A <video> bound to a MediaStream (srcObject cannot be set through JSX). With a consumerId
+// (a remote video) it reports its rendered size and visibility for per-viewer layers.
 import { useEffect, useRef } from "react";
+import { useReportedView } from "./video-views";
 
 export interface MediaVideoProps {
   stream: MediaStream | null;
@@ -8,11 +10,14 @@ export interface MediaVideoProps {
   fit?: "cover" | "contain";
   hidden?: boolean;
   className?: string;
+  /** The remote consumer this video shows (per-viewer layers). */
+  consumerId?: string;
   "data-testid"?: string;
 }
 
-export function MediaVideo({ stream, mirrored, fit = "cover", hidden, className = "", ...rest }: MediaVideoProps) {
+export function MediaVideo({ stream, mirrored, fit = "cover", hidden, className = "", consumerId, ...rest }: MediaVideoProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  useReportedView(consumerId, ref);
   useEffect(() => {
     const el = ref.current;
     if (!el || el.srcObject === stream) return;

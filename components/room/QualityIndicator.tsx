@@ -11,10 +11,16 @@ const COLOR: Record<QualityLevel, string> = {
 
 export function describeQuality(q: PeerQuality): string {
   const rtt = q.rttMs == null ? "n/a" : `${Math.round(q.rttMs)} ms`;
+  const d = q.downlink;
+  const receiving = d
+    ? `. Receiving: score ${d.score.toFixed(1)}/10, loss ${d.packetLossPercent.toFixed(1)} %` +
+      (d.jitterMs == null ? "" : `, jitter ${Math.round(d.jitterMs)} ms`) +
+      (d.availableKbps == null ? "" : `, ${Math.round(d.availableKbps)} kbps available`)
+    : "";
   return (
     `Connection: ${q.level}. Score ${q.score.toFixed(1)}/10, ` +
     `packet loss ${q.packetLossPercent.toFixed(1)} %, RTT ${rtt}, ` +
-    `send ${Math.round(q.sendKbps)} kbps, receive ${Math.round(q.recvKbps)} kbps`
+    `send ${Math.round(q.sendKbps)} kbps, receive ${Math.round(q.recvKbps)} kbps${receiving}`
   );
 }
 

@@ -1,9 +1,11 @@
 "use client";
 // The in-meeting screen: header, tiles, remote audio, controls.
+import { useRef } from "react";
 import type { RoomSession, RoomState } from "@/lib/client/room-session";
 import { useGroupedMedia } from "@/lib/client/use-room";
 import { AvatarTile } from "./AvatarTile";
 import { ControlsBar } from "./ControlsBar";
+import { LayoutToggle } from "./LayoutToggle";
 import { MutedHint } from "./MutedHint";
 import { ParticipantCount } from "./ParticipantCount";
 import { ReconnectingBanner } from "./ReconnectingBanner";
@@ -15,6 +17,17 @@ import { useModerationUi } from "./useModerationUi";
 import { useRoomPanels } from "./useRoomPanels";
 import { useShortcuts } from "./useShortcuts";
 import { VideoTile } from "./VideoTile";
+import { VideoViewsContext } from "./video-views";
+
+/** The remote speaker the speaker layout shows: the active one, else the last remote one, else the first. */
+function useStageSpeaker(state: RoomState): string | null {
+  const lastRemote = useRef<string | null>(null);
+  const ids = state.participants.map((p) => p.id);
+  const active = state.activeSpeakerId;
+  if (active && active !== state.selfId && ids.includes(active)) lastRemote.current = active;
+  if (lastRemote.current && !ids.includes(lastRemote.current)) lastRemote.current = null;
+  return lastRemote.current ?? ids[0] ?? null;
+}
 
 export function RoomView({ session, state, title }: { session: RoomSession; state: RoomState; title?: string }) {
   const grouped = useGroupedMedia(state);
@@ -22,6 +35,8 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
   const { local, quality } = state;
   const compact = grouped.length >= 6;
   const withScreens = grouped.some((g) => g.screen) || !!local.screenStream;
+  const speaking = new Set(state.speaking);
+  const stageSpeaker = useStageSpeaker(state);
 
   const cameras = [
     <SelfTile
@@ -32,6 +47,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
       micOn={local.micOn}
       quality={state.selfId ? quality[state.selfId] : undefined}
       compact={compact || withScreens}
+      speaking={!!state.selfId && speaking.has(state.selfId) && local.micOn}
       badges={moderation.badgesFor(state.selfId, state.displayName)}
     />,
     ...grouped.map(({ participant, camera, mic }) =>
@@ -43,6 +59,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          speaking={speaking.has(participant.id)}
           badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ) : (
@@ -52,6 +69,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           mic={mic}
           quality={quality[participant.id]}
           compact={compact || withScreens}
+          speaking={speaking.has(participant.id)}
           badges={moderation.badgesFor(participant.id, participant.displayName)}
         />
       ),
@@ -69,6 +87,7 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
               paused={screen.paused}
               quality={quality[participant.id]}
               reconnecting={participant.reconnecting}
+              consumerId={screen.consumerId}
             />,
           ]
         : [],
@@ -97,12 +116,24 @@ export function RoomView({ session, state, title }: { session: RoomSession; stat
           <span className="sr-only">Meeting </span>
           {title ?? state.roomId}
         </h1>
-        <ParticipantCount count={state.participants.length + 1} />
+        <div className="flex items-center gap-2">
+          <LayoutToggle speaker={state.layout === "speaker"} onChange={(on) => session.setLayout(on ? "speaker" : "grid")} />
+          <ParticipantCount count={state.participants.length + 1} />
+        </div>
       </header>
       {state.connection.status === "reconnecting" && <ReconnectingBanner attempt={state.connection.attempt} />}
       <div className="flex min-h-0 flex-1">
         <main className="min-h-0 flex-1 overflow-auto">
-          <RoomLayout cameras={cameras} screens={screens} />
+          <VideoViewsContext.Provider value={session.adaptive.layerReporter}>
+            <RoomLayout
+              cameras={cameras}
+              screens={screens}
+              mode={state.layout}
+              stageKey={stageSpeaker}
+              pinnedKey={state.activeSpeakerId}
+              fixedKey="self"
+            />
+          </VideoViewsContext.Provider>
         </main>
         {panels.panels}
       </div>

@@ -13,9 +13,11 @@ export interface ScreenTileProps {
   paused?: boolean;
   quality?: PeerQuality;
   reconnecting?: boolean;
+  /** The remote consumer (per-viewer layers); absent for my own share. */
+  consumerId?: string;
 }
 
-export function ScreenTile({ peerId, name, stream, paused, quality, reconnecting }: ScreenTileProps) {
+export function ScreenTile({ peerId, name, stream, paused, quality, reconnecting, consumerId }: ScreenTileProps) {
   const local = peerId === undefined;
   const label = local ? "Your screen" : `${name}'s screen`;
   const testAttrs = local
@@ -30,7 +32,7 @@ export function ScreenTile({ peerId, name, stream, paused, quality, reconnecting
       };
   return (
     <TileFrame {...testAttrs} label={label} reconnecting={reconnecting} className="bg-black" topRight={local ? undefined : <QualityIndicator quality={quality} />}>
-      <MediaVideo stream={stream} fit="contain" />
+      <MediaVideo stream={stream} fit="contain" consumerId={consumerId} />
       {local && (
         <p className="absolute inset-x-0 top-2 text-center text-xs text-slate-300">
           <span className="rounded bg-black/60 px-2 py-0.5">You are sharing your screen</span>

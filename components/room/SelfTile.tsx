@@ -13,15 +13,17 @@ export interface SelfTileProps {
   micOn: boolean;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
   badges?: ReactNode;
 }
 
-export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, badges }: SelfTileProps) {
+export function SelfTile({ name, stream, cameraOn, micOn, quality, compact, speaking, badges }: SelfTileProps) {
   const showVideo = cameraOn && !!stream;
   return (
     <TileFrame
       data-testid="self-tile"
       data-muted={showVideo ? "false" : "true"}
+      speaking={speaking}
       label={`${name || "You"} (you)`}
       micMuted={!micOn}
       topLeft={badges}

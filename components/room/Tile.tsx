@@ -33,6 +33,8 @@ export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
   micMuted?: boolean;
   /** The person's connection dropped and is being restored: the tile stays, dimmed. */
   reconnecting?: boolean;
+  /** They are speaking now: a ring around the tile. */
+  speaking?: boolean;
   topRight?: ReactNode;
   /** Raised hand, reaction (TileBadges). */
   topLeft?: ReactNode;
@@ -40,11 +42,13 @@ export interface TileFrameProps extends React.HTMLAttributes<HTMLDivElement> {
   [dataAttr: `data-${string}`]: string | undefined;
 }
 
-export function TileFrame({ label, micMuted, reconnecting, topRight, topLeft, children, className = "", ...rest }: TileFrameProps) {
+export function TileFrame({ label, micMuted, reconnecting, speaking, topRight, topLeft, children, className = "", ...rest }: TileFrameProps) {
   return (
     <div
       {...rest}
-      className={`relative aspect-video w-full overflow-hidden rounded-xl bg-slate-900 ring-1 ring-white/10 ${className}`}
+      className={`relative aspect-video w-full overflow-hidden rounded-xl bg-slate-900 ${
+        speaking ? "ring-2 ring-emerald-400" : "ring-1 ring-white/10"
+      } ${className}`}
     >
       {children}
       {reconnecting && (

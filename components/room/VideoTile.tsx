@@ -15,10 +15,11 @@ export interface VideoTileProps {
   mic?: RemoteMedia;
   quality?: PeerQuality;
   compact?: boolean;
+  speaking?: boolean;
   badges?: ReactNode;
 }
 
-export function VideoTile({ participant, camera, mic, quality, compact, badges }: VideoTileProps) {
+export function VideoTile({ participant, camera, mic, quality, compact, speaking, badges }: VideoTileProps) {
   const name = participant.displayName;
   return (
     <TileFrame
@@ -29,6 +30,8 @@ export function VideoTile({ participant, camera, mic, quality, compact, badges }
       data-consumer-id={camera.consumerId}
       data-muted={camera.paused ? "true" : "false"}
       data-reconnecting={participant.reconnecting ? "true" : "false"}
+      data-speaking={speaking ? "true" : "false"}
+      speaking={speaking}
       reconnecting={participant.reconnecting}
       label={roleLabel(participant)}
       micMuted={!mic || mic.paused}
@@ -44,7 +47,7 @@ export function VideoTile({ participant, camera, mic, quality, compact, badges }
         </>
       }
     >
-      <MediaVideo stream={camera.stream} hidden={camera.paused} />
+      <MediaVideo stream={camera.stream} hidden={camera.paused} consumerId={camera.consumerId} />
       {camera.paused && <Avatar name={name} small={compact} />}
     </TileFrame>
   );

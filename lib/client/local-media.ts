@@ -1,9 +1,12 @@
 // Camera / microphone / screen capture with the app's defaults and error classification.
 
-/** 640x360@24: cheap to encode on 2-core machines and plenty for a tile. */
+/**
+ * 1280x720@24 when the camera offers it: the top of the simulcast ladder (viewers with small
+ * tiles or slow links get the 640x360 or 320x180 layer of it, see simulcast.ts).
+ */
 export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 640 },
-  height: { ideal: 360 },
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
   frameRate: { ideal: 24, max: 24 },
 };
 
@@ -132,7 +135,7 @@ export async function captureScreen(): Promise<MediaStreamTrack | null> {
   if (!navigator.mediaDevices?.getDisplayMedia) throw new Error("Screen sharing is not supported by this browser.");
   try {
     const stream = await navigator.mediaDevices.getDisplayMedia({
-      video: { frameRate: { ideal: 15, max: 30 } },
+      video: { frameRate: { ideal: 15, max: 30 }, width: { max: 1920 }, height: { max: 1080 } },
       audio: false,
     });
     const track = stream.getVideoTracks()[0] ?? null;

@@ -1,14 +1,24 @@
 // The publishing half of a call: one Producer per source (mic, camera, screen) on the send
 // transport, their pause state mirrored to the server, and what to do after a reconnect —
 // `reconcile()` finds producers the server no longer has (its worker died while we were
-// away) so they can be published again from the same local tracks.
+// away) so they can be published again from the same local tracks. Video is sent as
+// simulcast.ts plans it: the camera as three VP8 (or H264) layers, a screen as one
+// high-resolution stream (VP9 SVC when the room's router and this browser have VP9).
 import type { Device } from "mediasoup-client";
-import type { Producer, RtpCodecCapability } from "mediasoup-client/types";
+import type { Producer, ProducerOptions, RtpCodecCapability } from "mediasoup-client/types";
 import type { MediaSource, ProducerInfo } from "@/lib/signaling/protocol";
+import { cameraSendPlan, screenSendPlan } from "./simulcast";
 import type { MediaTransports, SendAppData, Signal } from "./transports";
 
-const CAMERA_MAX_BITRATE = 800_000;
-const SCREEN_MAX_BITRATE = 1_500_000;
+/** Whether this browser's encoder for `mimeType` does `mode` (VP8 does L1T3 wherever the list is missing). */
+function supportsScalabilityMode(mimeType: string, mode: string): boolean {
+  const caps = typeof RTCRtpSender !== "undefined" ? RTCRtpSender.getCapabilities?.("video") : null;
+  const codec = caps?.codecs.find((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase()) as
+    | (RTCRtpCodec & { scalabilityModes?: string[] })
+    | undefined;
+  if (codec?.scalabilityModes) return codec.scalabilityModes.includes(mode);
+  return mimeType.toLowerCase() === "video/vp8";
+}
 
 export class Publisher {
   private readonly producers: Record<MediaSource, Producer | null> = { mic: null, camera: null, screen: null };
@@ -53,18 +63,48 @@ export class Publisher {
     const producer = await send.produce<SendAppData>(
       source === "mic"
         ? { track, codecOptions: { opusDtx: true, opusFec: true }, stopTracks: false, appData: { source } }
-        : {
-            track,
-            codec: this.findCodec("video/vp8"),
-            encodings: [{ maxBitrate: source === "camera" ? CAMERA_MAX_BITRATE : SCREEN_MAX_BITRATE }],
-            ...(source === "camera" ? { codecOptions: { videoGoogleStartBitrate: 600 } } : {}),
-            stopTracks: false,
-            appData: { source },
-          },
+        : this.videoOptions(source, track),
     );
     if (send.closed) return null;
     this.producers[source] = producer;
+    this.onProducer?.(producer);
     return producer;
+  }
+
+  /** Called with every new producer (dynacast applies demands that arrived first). */
+  onProducer: ((producer: Producer) => void) | null = null;
+
+  /** The live producer with this id (dynacast). */
+  byId(producerId: string): Producer | null {
+    for (const p of Object.values(this.producers)) if (p && !p.closed && p.id === producerId) return p;
+    return null;
+  }
+
+  private videoOptions(source: MediaSource, track: MediaStreamTrack): ProducerOptions<SendAppData> {
+    const { width = 0, height = 0 } = track.getSettings();
+    if (source === "screen") {
+      const vp9 = this.findCodec("video/vp9");
+      const svc = !!vp9 && supportsScalabilityMode("video/vp9", "L3T3_KEY");
+      const plan = screenSendPlan(width, height, svc);
+      return {
+        track,
+        codec: svc ? vp9 : this.findCodec("video/vp8"),
+        encodings: plan.encodings,
+        stopTracks: false,
+        appData: { source, videoLayers: plan.layers },
+      };
+    }
+    // VP8 first (every browser, cheap to encode); H264 where VP8 is not negotiated.
+    const codec = this.findCodec("video/vp8") ?? this.findCodec("video/h264");
+    const plan = cameraSendPlan(width, height, codec && supportsScalabilityMode(codec.mimeType, "L1T3") ? "L1T3" : null);
+    return {
+      track,
+      codec,
+      encodings: plan.encodings,
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      stopTracks: false,
+      appData: { source, videoLayers: plan.layers },
+    };
   }
 
   private findCodec(mimeType: string): RtpCodecCapability | undefined {

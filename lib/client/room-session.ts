@@ -8,6 +8,7 @@
 //   local-media-controller.ts  camera, mic, screen tracks, their toggles and devices
 //   chat.ts                    the room chat (state in chat-state.ts)
 //   diagnostics.ts             setup timings and live per-stream figures (support panel)
+//   adaptive-media.ts          rooms that scale: layer reports, dynacast, receive quality, speakers
 //   room-state.ts              the state and its pure reducer
 //   moderation.ts              hands, reactions, host controls (moderation-state.ts: their state)
 //   lobby.ts                   waiting to get in; final closes (removed, ended, denied)
@@ -28,6 +29,7 @@ import { collectDiagnostics, type DiagnosticsReport } from "./diagnostics";
 import { shouldPrefillName } from "./display-name";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
+import { AdaptiveMedia } from "./adaptive-media";
 import { JoinTimeline } from "./join-timeline";
 import { LocalMediaController } from "./local-media-controller";
 import { finalCloseError } from "./lobby";
@@ -43,6 +45,7 @@ import {
   type LocalMediaState,
   type RoomAction,
   type RoomError,
+  type RoomLayoutMode,
   type RoomState,
 } from "./room-state";
 import { Subscriber } from "./subscriber";
@@ -56,6 +59,7 @@ export type {
   RemoteMedia,
   RoomError,
   RoomErrorKind,
+  RoomLayoutMode,
   RoomState,
   WarmupStatus,
 } from "./room-state";
@@ -93,6 +97,12 @@ export class RoomSession {
   /** The room chat (the UI calls its methods directly). */
   readonly chat: ChatController;
   private readonly reconnector = new Reconnector();
+  /** Per-viewer layers, dynacast, receive quality, speakers (`adaptive.layerReporter`: the tiles). */
+  readonly adaptive = new AdaptiveMedia({
+    signal: (method, data) => this.signal(method, data),
+    dispatch: (a) => this.dispatch(a),
+    recvTransport: () => this.transports?.recvTransport() ?? null,
+  });
   /** Hands, reactions and host controls (the UI calls its methods directly). */
   readonly moderation: ModerationClient;
 
@@ -168,7 +178,9 @@ export class RoomSession {
     if (this.destroyed) return;
     const next = roomReducer(this.state, action);
     if (next === this.state) return;
+    const mediaChanged = next.media !== this.state.media;
     this.state = next;
+    if (mediaChanged) this.adaptive.mediaChanged(next.media);
     for (const fn of [...this.listeners]) fn();
   }
 
@@ -275,6 +287,7 @@ export class RoomSession {
     });
     this.transports = transports;
     this.publisher = new Publisher(device, transports, this.signal);
+    this.adaptive.attachPublisher(this.publisher);
     this.subscriber = new Subscriber(transports, this.signal, (a) => this.dispatch(a), (name) => this.mark(name));
   }
 
@@ -354,6 +367,7 @@ export class RoomSession {
     client.on("peerReconnected", ({ peerId }) => current() && this.dispatch({ type: "peerReconnecting", peerId, reconnecting: false }));
     client.on("qualityUpdate", ({ peers }) => current() && this.dispatch({ type: "quality", peers }));
     client.on("chatMessage", (m) => current() && this.chat.received(m));
+    this.adaptive.wire(client, current);
     this.moderation.wire(client, current);
     client.on("admitted", (joined) => current() && void this.onAdmitted(client, joined));
     client.on("waitingChanged", (waiting) => current() && this.dispatch({ type: "waiting", waiting }));
@@ -408,10 +422,13 @@ export class RoomSession {
   /** In the room: publish the preview tracks (receiving is already set up). */
   private async startMedia(client: SignalingClient, joined: Joined): Promise<void> {
     await this.transports!.create();
-    // On a 2-core machine our encoder start-up competes with decoding the first remote
-    // frames, so let the consumers the server is about to announce get set up first.
+    // On a 2-core machine our encoder start-up (three simulcast layers of a 720p camera)
+    // competes with decoding the first remote frames, so let the consumers the server is
+    // about to announce get set up, and the first remote video arrive, first (300 ms at most).
     const expected = joined.peers.reduce((n, p) => n + p.producers.length, 0);
+    const deadline = performance.now() + 300;
     await this.subscriber!.waitFor(expected, 300, this.subscribe);
+    await this.subscriber!.firstVideo(Math.max(0, deadline - performance.now()));
     if (client !== this.client) return;
     this.mark("publish");
     this.localMedia.publishAll();
@@ -472,6 +489,7 @@ export class RoomSession {
     this.chat.synced(joined.chat, this.joinedOnce);
     this.joinedOnce = true;
     client.startLiveness();
+    this.adaptive.entered();
   }
 
   // ---- staying in the call ------------------------------------------------------------
@@ -603,6 +621,7 @@ export class RoomSession {
     }
     const restarts = transports.restartWhereNeeded({ all: snapshot.addressChanged });
     await this.subscriber!.reconcile(snapshot.consumers);
+    this.adaptive.resumed();
     const lost = await this.publisher!.reconcile(snapshot.producers);
     if (lost.length) this.localMedia.publishAll();
     await restarts;
@@ -639,6 +658,7 @@ export class RoomSession {
   }
 
   private resetMedia(): void {
+    this.adaptive.resetMedia();
     this.subscriber?.clear();
     this.publisher?.forgetAll();
     this.transports?.closeAll();
@@ -647,6 +667,7 @@ export class RoomSession {
   /** The call is over for good (gave up, replaced, access revoked): the disconnected screen. */
   private endCall(error: RoomError): void {
     this.reconnector.stop();
+    this.adaptive.stop();
     this.identity = null;
     this.localMedia.stopAll();
     this.closeConnection();
@@ -704,9 +725,9 @@ export class RoomSession {
     });
   }
 
-  /** Not used yet (no simulcast); kept for when layers are selectable. */
-  setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    return this.signal("setConsumerPreferredLayers", { consumerId, spatialLayer, temporalLayer }).then(() => undefined);
+  /** Grid or speaker layout (the `layout-toggle` button). */
+  setLayout(layout: RoomLayoutMode): void {
+    this.dispatch({ type: "layout", layout });
   }
 
   dismissNotice(): void {
@@ -734,6 +755,7 @@ export class RoomSession {
     const phase = this.state.phase;
     if (phase !== "joined" && phase !== "joining" && phase !== "waiting") return;
     this.reconnector.stop();
+    this.adaptive.stop();
     const client = this.client;
     this.client = null; // our own close below is not a "disconnect"
     this.identity = null;
@@ -751,6 +773,7 @@ export class RoomSession {
   destroy(): void {
     if (this.destroyed) return;
     this.reconnector.stop();
+    this.adaptive.destroy();
     this.localMedia.stopAll();
     this.moderation.destroy();
     this.closeConnection();

@@ -100,6 +100,9 @@ export interface ConnectionState {
   attempt: number;
 }
 
+/** "grid": everyone the same size (paged in big rooms); "speaker": the active speaker large + a filmstrip. */
+export type RoomLayoutMode = "grid" | "speaker";
+
 export interface RoomState {
   roomId: string;
   phase: Phase;
@@ -120,6 +123,11 @@ export interface RoomState {
   devices: DevicesState;
   chat: ChatState;
   connection: ConnectionState;
+  /** The dominant speaker (server's ActiveSpeakerObserver); null until someone spoke. */
+  activeSpeakerId: string | null;
+  /** Peers speaking right now (audio level above the threshold), sorted. */
+  speaking: string[];
+  layout: RoomLayoutMode;
   moderation: ModerationState;
 }
 
@@ -143,6 +151,9 @@ export type RoomAction =
   | { type: "connection"; connection: ConnectionState }
   | { type: "devices"; patch: Partial<DevicesState> }
   | ChatAction
+  | { type: "activeSpeaker"; peerId: string | null }
+  | { type: "speaking"; peerIds: string[] }
+  | { type: "layout"; layout: RoomLayoutMode }
   /** Leaving, or giving up: nobody is listed any more. */
   | { type: "roomCleared" };
 
@@ -173,6 +184,9 @@ export function initialRoomState(opts: { roomId: string; displayName?: string; c
     devices: { cameras: [], mics: [], speakers: [], camera: null, mic: null, speaker: null, speakerSelectable: false },
     chat: initialChatState,
     connection: { status: "connected", attempt: 0 },
+    activeSpeakerId: null,
+    speaking: [],
+    layout: "grid",
     moderation: initialModerationState(),
   };
 }
@@ -202,6 +216,8 @@ function withoutPeer(state: RoomState, peerId: string): RoomState {
     participants: state.participants.filter((p) => p.id !== peerId),
     media: state.media.filter((m) => m.peerId !== peerId),
     quality,
+    speaking: state.speaking.includes(peerId) ? state.speaking.filter((id) => id !== peerId) : state.speaking,
+    activeSpeakerId: state.activeSpeakerId === peerId ? null : state.activeSpeakerId,
   };
 }
 
@@ -298,6 +314,16 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
       const chat = chatReducer(state.chat, action, state.selfId);
       return chat === state.chat ? state : { ...state, chat };
     }
+    case "activeSpeaker":
+      if (action.peerId === state.activeSpeakerId) return state;
+      return { ...state, activeSpeakerId: action.peerId };
+    case "speaking": {
+      const next = [...new Set(action.peerIds)].sort();
+      if (next.length === state.speaking.length && next.every((id, i) => id === state.speaking[i])) return state;
+      return { ...state, speaking: next };
+    }
+    case "layout":
+      return action.layout === state.layout ? state : { ...state, layout: action.layout };
     case "roomCleared":
       return {
         ...state,
@@ -305,6 +331,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         media: [],
         quality: {},
         notice: null,
+        activeSpeakerId: null,
+        speaking: [],
         moderation: { ...initialModerationState(), role: state.moderation.role },
       };
   }

@@ -159,6 +159,21 @@ export class Subscriber {
     });
   }
 
+  /** Resolves once a consumed video track has media (its first packets arrived), or after `timeoutMs`. */
+  firstVideo(timeoutMs: number): Promise<void> {
+    const tracks = [...this.consumers.values()].map((e) => e.consumer.track).filter((t) => t.kind === "video");
+    if (tracks.length === 0 || tracks.some((t) => !t.muted) || timeoutMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        for (const t of tracks) t.removeEventListener("unmute", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      for (const t of tracks) t.addEventListener("unmute", done);
+    });
+  }
+
   /** Everything goes (leave, a full rejoin, media reset). */
   clear(): void {
     for (const { consumer } of this.consumers.values()) consumer.close();

@@ -11,13 +11,14 @@ import type {
   RtpParameters,
   Transport,
 } from "mediasoup-client/types";
-import type { MediaSource, Method, RequestData, ResponseData, TransportDirection } from "@/lib/signaling/protocol";
+import type { MediaSource, Method, RequestData, ResponseData, TransportDirection, VideoLayer } from "@/lib/signaling/protocol";
 import { countRecovery } from "./recovery-log";
 
 /** A request on whatever signaling socket is current; rejects when there is none. */
 export type Signal = <M extends Method>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
 
-export type SendAppData = { source: MediaSource };
+/** `videoLayers`: the picture size of each spatial layer (per-viewer layers on the server). */
+export type SendAppData = { source: MediaSource; videoLayers?: VideoLayer[] };
 
 export const ICE_DISCONNECTED_RESTART_MS = 1_000;
 /** Restarts of one transport are at least this far apart (a flapping link must not storm). */
@@ -162,8 +163,8 @@ export class MediaTransports {
     });
     if (direction === "send") {
       transport.on("produce", ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = (appData as SendAppData).source;
-        this.signal("produce", { transportId: transport.id, kind, rtpParameters, source })
+        const { source, videoLayers } = appData as SendAppData;
+        this.signal("produce", { transportId: transport.id, kind, rtpParameters, source, ...(videoLayers ? { videoLayers } : {}) })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
@@ -298,6 +299,11 @@ export class MediaTransports {
       .consume({ id: "warmup", producerId: "warmup", kind: "audio", rtpParameters })
       .then(() => this.hooks.mark("preconnected"))
       .catch((err) => console.warn("[room] recv transport pre-connect failed (harmless)", err));
+  }
+
+  /** The live recv transport (for receive-quality stats), or null. */
+  recvTransport(): Transport | null {
+    return this.recvT && !this.recvT.closed ? this.recvT : null;
   }
 
   /** Closes both transports (their producers and consumers with them); ready for create() again. */

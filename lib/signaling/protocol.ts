@@ -220,6 +220,25 @@ export const chatTextSchema = z
   .trim()
   .min(1, "message is empty")
   .max(CHAT_MAX_LENGTH, `message: at most ${CHAT_MAX_LENGTH} characters`);
+/** One spatial layer of a video producer: the picture size it carries. */
+export const videoLayerSchema = z.object({
+  width: z.number().int().min(1).max(8192),
+  height: z.number().int().min(1).max(8192),
+});
+
+/**
+ * How a viewer shows one remote video right now (per-viewer layers): its rendered size in
+ * device pixels (CSS size × devicePixelRatio) and whether any of it can be seen.
+ */
+export const consumerViewSchema = z.object({
+  consumerId: objectId,
+  visible: z.boolean(),
+  width: z.number().int().min(0).max(16384),
+  height: z.number().int().min(0).max(16384),
+});
+
+/** At most this many views per `updateConsumerViews` (a 25-tile page + screens, with room to spare). */
+export const MAX_VIEWS_PER_UPDATE = 100;
 
 /** One participant's network quality, summarised from mediasoup's RTCP-derived stats. */
 export const peerQualitySchema = z.object({
@@ -269,6 +288,11 @@ export const requestSchemas = {
     rtpParameters,
     source: mediaSourceSchema,
     paused: z.boolean().optional(),
+    /**
+     * Video: the picture size of each spatial layer, lowest first (simulcast encodings or
+     * SVC spatial layers). The server picks layers per viewer from these.
+     */
+    videoLayers: z.array(videoLayerSchema).min(1).max(4).optional(),
   }),
   closeProducer: z.object({ producerId: objectId }),
   pauseProducer: z.object({ producerId: objectId }),
@@ -280,6 +304,19 @@ export const requestSchemas = {
     temporalLayer: z.number().int().min(0).max(3).optional(),
   }),
   restartIce: z.object({ transportId: objectId }),
+  /**
+   * Per-viewer layers: how this client shows the videos it consumes (only changed ones).
+   * The server picks each consumer's layers from it and pauses what nobody can see.
+   */
+  updateConsumerViews: z.object({ views: z.array(consumerViewSchema).min(1).max(MAX_VIEWS_PER_UPDATE) }),
+  /**
+   * What this client measures on what it receives (its inbound RTP, last ~2 s): the
+   * receive half of its call quality.
+   */
+  reportReceiveQuality: z.object({
+    packetLossPercent: z.number().min(0).max(100),
+    jitterMs: z.number().min(0).max(60_000).nullable(),
+  }),
   /**
    * Ingest (bot) tokens only, after join: a PlainTransport that an RTP source (ffmpeg) sends
    * one kind of media to (comedia: the server learns the source's address from its first
@@ -373,6 +410,8 @@ export const responseSchemas = {
   resumeConsumer: empty,
   setConsumerPreferredLayers: empty,
   restartIce: z.object({ iceParameters }),
+  updateConsumerViews: empty,
+  reportReceiveQuality: empty,
   createPlainTransport: z.object({
     id: objectId,
     /** Where to send RTP (and RTCP: rtcpPort, not multiplexed). */
@@ -489,6 +528,15 @@ export const notificationSchemas = {
   mediaReset: z.object({ reason: z.string().max(200) }),
   /** Someone else sent a chat message (the sender gets theirs in the sendChat reply). */
   chatMessage: chatMessageSchema,
+  /**
+   * Dynacast, to a publisher: the highest spatial layer of its producer anyone needs now
+   * (send encodings above it can stop); null = nobody needs the producer: send nothing.
+   */
+  producerDemand: z.object({ producerId: objectId, maxSpatialLayer: z.number().int().min(0).max(3).nullable() }),
+  /** The dominant speaker changed (mediasoup's ActiveSpeakerObserver); null = none yet. */
+  activeSpeaker: z.object({ peerId: objectId.nullable() }),
+  /** Who is speaking now (audio level above the threshold), when that set changes. */
+  speakingPeers: z.object({ peerIds: z.array(objectId).max(1000) }),
 
   // ---- moderation, lobby, hands ----
   /** A waiting person may enter now (a host admitted them, or the host arrived). */
@@ -535,6 +583,8 @@ export type QualityLevel = z.infer<typeof qualityLevelSchema>;
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 export type MediaKind = z.infer<typeof mediaKindSchema>;
 export type TransportDirection = z.infer<typeof transportDirectionSchema>;
+export type VideoLayer = z.infer<typeof videoLayerSchema>;
+export type ConsumerView = z.infer<typeof consumerViewSchema>;
 
 // ---- parsing --------------------------------------------------------------------------
 

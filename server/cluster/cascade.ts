@@ -6,14 +6,21 @@
 // by a "remote peer" (Room.addRemotePeer), whose media the local participants then consume
 // like anyone else's. The home relays between edges (a star). Pause, resume, close and
 // leave follow over the same channel.
+//
+// A room may span several routers of this node (rooms across cores, RoomRouters): the pipe
+// to another node lands on the room's primary router; producers of local peers homed on
+// another router are piped to the primary first, and a remote peer counts as homed on the
+// primary, so local consumers elsewhere get its producers through pipeToRouter like any other.
 import type { types as ms } from "mediasoup";
 import { z } from "zod";
 import { EDGE_TTL_MS } from "../../lib/cluster/placement";
+import { videoLayerSchema } from "../../lib/signaling/protocol";
 import type { ClusterEnvelope } from "../../lib/shared-state/event-bus";
 import type { SharedState } from "../../lib/shared-state/shared-state";
 import type { Logger } from "../logger";
 import { Peer, type ProducerAppData } from "../rooms/peer";
 import type { Room } from "../rooms/room";
+import type { LocalRoomRouter } from "../rooms/room-router";
 import type { ObservedPeer, RoomObserver } from "../rooms/room-observer";
 import type { RoomRegistry } from "../rooms/room-registry";
 
@@ -31,6 +38,13 @@ const bodySchema = z.discriminatedUnion("kind", [
     source: z.enum(["mic", "camera", "screen"]),
     rtpParameters: z.looseObject({}),
     paused: z.boolean(),
+    /** Video: its simulcast layers, for the per-viewer layer choice on the other side. */
+    layers: z
+      .object({
+        sizes: z.array(videoLayerSchema).max(4),
+        temporalLayers: z.number().int().min(1).max(4),
+      })
+      .optional(),
   }),
   z.object({ kind: z.literal("producerState"), producerId: z.string().min(1).max(128), state: z.enum(["paused", "resumed", "closed"]) }),
   z.object({ kind: z.literal("bye") }),
@@ -45,7 +59,8 @@ type Link = {
   /** The node at the other end. */
   node: string;
   room: Room;
-  router: ms.Router;
+  /** The room's router the pipe is on (its primary when the link was made). */
+  router: LocalRoomRouter;
   pipe: ms.PipeTransport;
   up: boolean;
   /** Peers of the other side, by their id there. */
@@ -93,7 +108,7 @@ export class Cascade implements RoomObserver {
     }
     for (const room of registry.all()) {
       if (room.closed) continue;
-      this.watchRouter(room);
+      this.watchRouters(room);
       const home = await state.placement.get(room.roomId);
       if (!home || home === nodeId) continue;
       const local = room.joinedPeers().filter((p) => !isRemote(p));
@@ -141,9 +156,9 @@ export class Cascade implements RoomObserver {
     return [...this.links.values()].filter((l) => l.roomId === roomId && l.up);
   }
 
-  private async newPipe(room: Room): Promise<{ router: ms.Router; pipe: ms.PipeTransport }> {
-    const router = await room.router.ready();
-    const pipe = await router.createPipeTransport({
+  private async newPipe(room: Room): Promise<{ router: LocalRoomRouter; pipe: ms.PipeTransport }> {
+    const router = await room.routers.primaryReady();
+    const pipe = await router.router.createPipeTransport({
       listenInfo: { protocol: "udp", ip: this.o.listenIp, announcedAddress: this.o.announcedAddress },
       enableRtx: true,
       appData: { cascade: true },
@@ -151,7 +166,7 @@ export class Cascade implements RoomObserver {
     return { router, pipe };
   }
 
-  private register(room: Room, node: string, router: ms.Router, pipe: ms.PipeTransport): Link {
+  private register(room: Room, node: string, router: LocalRoomRouter, pipe: ms.PipeTransport): Link {
     const link: Link = { roomId: room.roomId, node, room, router, pipe, up: false, remotePeers: new Map(), outgoing: new Map() };
     this.links.set(key(room.roomId, node), link);
     pipe.observer.once("close", () => {
@@ -212,9 +227,12 @@ export class Cascade implements RoomObserver {
 
   /** Consumes `producer` into the link's pipe and announces it to the other side. */
   private async pipeOut(link: Link, peer: Peer, producer: ms.Producer<ProducerAppData>): Promise<void> {
-    if (!link.up || link.outgoing.has(producer.id) || producer.closed) return;
+    if (!link.up || link.outgoing.has(producer.id) || producer.closed || this.cameFrom(peer, link.node)) return;
     let consumer: ms.Consumer;
     try {
+      // a local peer homed on another router of the room: its producer reaches the pipe's router first
+      if (peer.router && peer.router !== link.router) await link.room.routers.ensureProducerOn(link.router, peer.router, producer.id);
+      if (!link.up || link.outgoing.has(producer.id) || producer.closed) return;
       consumer = await link.pipe.consume({ producerId: producer.id });
     } catch (err) {
       this.log.warn({ err, producer: producer.id }, "cannot pipe producer");
@@ -236,17 +254,16 @@ export class Cascade implements RoomObserver {
       source: producer.appData.source,
       rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
       paused: producer.paused,
+      ...(producer.appData.layers ? { layers: producer.appData.layers } : {}),
     });
   }
 
-  /** New producers of local participants go out on every link of their room. */
-  private watchRouter(room: Room): void {
-    let router: ms.Router;
-    try {
-      router = room.router.current;
-    } catch {
-      return;
-    }
+  /** New producers of local participants go out on every link of their room (every router of it). */
+  private watchRouters(room: Room): void {
+    for (const r of room.routers.list) if (!r.closed) this.watchRouter(room, r.router);
+  }
+
+  private watchRouter(room: Room, router: ms.Router): void {
     if (this.watchedRouters.has(router)) return;
     this.watchedRouters.add(router);
     router.observer.on("newtransport", (transport) => {
@@ -267,6 +284,7 @@ export class Cascade implements RoomObserver {
     let peer = link.remotePeers.get(r.id);
     if (!peer) {
       peer = new Peer(noopSink, { participantKey: `remote:${link.node}:${r.id}`, isGuest: true, isHost: r.isHost }, r.displayName);
+      peer.router = link.router; // its producers live on the pipe's router
       link.remotePeers.set(r.id, peer);
       link.room.addRemotePeer(peer);
     }
@@ -337,7 +355,7 @@ export class Cascade implements RoomObserver {
           kind: body.mediaKind,
           rtpParameters: body.rtpParameters as unknown as ms.RtpParameters,
           paused: body.paused,
-          appData: { peerId: peer.id, source: body.source, cascadeFrom: from },
+          appData: { peerId: peer.id, source: body.source, cascadeFrom: from, ...(body.layers ? { layers: body.layers } : {}) },
         });
         peer.producers.set(producer.id, producer);
         producer.observer.once("close", () => peer.producers.delete(producer.id));

@@ -38,7 +38,8 @@ export function assertIngestPeer(peer: Peer): void {
 
 export class RoomIngest {
   constructor(
-    private readonly router: () => Promise<ms.Router>,
+    /** The router the bot's transports go on (its home router in a room across cores). */
+    private readonly router: (peer: Peer) => Promise<ms.Router>,
     private readonly options: IngestOptions = DEFAULT_INGEST_OPTIONS,
   ) {}
 
@@ -50,7 +51,7 @@ export class RoomIngest {
     if (peer.plainTransports.size >= MAX_INGEST_TRANSPORTS) {
       fail("BAD_REQUEST", `at most ${MAX_INGEST_TRANSPORTS} ingest transports per stream`);
     }
-    const router = await this.router();
+    const router = await this.router(peer);
     const transport = await router.createPlainTransport<PlainTransportAppData>({
       listenInfo: {
         protocol: "udp",

@@ -14,7 +14,9 @@ import {
 } from "../../lib/signaling/protocol";
 import { roleOf } from "../../lib/rooms/permissions";
 import { TokenBucket } from "../util/token-bucket";
+import type { LayerChoice, ProducerLayers, ViewerView } from "./layer-policy";
 import type { ObservedPeer, PeerIdentity } from "./room-observer";
+import type { LocalRoomRouter } from "./room-router";
 
 /** Where a peer's messages go (the WebSocket, or a fake in tests). */
 export interface PeerSink {
@@ -24,9 +26,29 @@ export interface PeerSink {
 }
 
 export type TransportAppData = { peerId: string; direction: TransportDirection };
+export type ProducerAppData = {
+  peerId: string;
+  source: MediaSource;
+  /** Video: its spatial layers (sizes) and temporal layer count. */
+  layers?: ProducerLayers;
+};
+export type ConsumerAppData = {
+  peerId: string;
+  producerPeerId: string;
+  source: MediaSource;
+  /** The producer's layers (video), for the layer choice. */
+  layers?: ProducerLayers;
+  /** The client has its consumer ready (it sent resumeConsumer). */
+  ready?: boolean;
+  /** How the viewer shows it (null: not reported yet). */
+  view?: ViewerView | null;
+  /** What the layer policy chose last (paused = nobody can see it). */
+  choice?: LayerChoice;
+};
+
+/** What the client measured on its inbound RTP (reportReceiveQuality). */
+export type ReceiveReport = { packetLossPercent: number; jitterMs: number | null; at: number };
 export type PlainTransportAppData = { peerId: string; kind: ms.MediaKind };
-export type ProducerAppData = { peerId: string; source: MediaSource };
-export type ConsumerAppData = { peerId: string; producerPeerId: string; source: MediaSource };
 
 /** Bookkeeping for the "no media for > 5 s" check. */
 export type ProducerMediaState = { lastByteCount: number; lastChangeAt: number };
@@ -67,6 +89,9 @@ export class Peer implements ObservedPeer {
   /** Transport ids currently ICE-disconnected or DTLS-failed. */
   readonly brokenTransports = new Set<string>();
   readonly producerMedia = new Map<string, ProducerMediaState>();
+  /** The room's router this peer's transports live on (rooms across cores); null before the first transport. */
+  router: LocalRoomRouter | null = null;
+  receiveReport: ReceiveReport | null = null;
 
   private _sink: PeerSink | null;
 
@@ -182,6 +207,7 @@ export class Peer implements ObservedPeer {
     this.consumedProducerIds.clear();
     this.brokenTransports.clear();
     this.producerMedia.clear();
+    this.router = null;
   }
 
   /** Closes every transport (and so every producer and consumer). Idempotent. */

@@ -1,15 +1,35 @@
 // The media half of a room: WebRtcTransports, producers and consumers of its peers, on the
-// room's current router. Consumers are created paused and resumed by their client once it is
-// ready (mediasoup-demo's pattern), so no packet is lost before the browser can decode.
+// room's routers (one per worker it spans; a peer's transports live on its home router and
+// producers from other routers are piped in for its consumers). Consumers are created paused
+// and resumed by their client once it is ready (mediasoup-demo's pattern), so no packet is
+// lost before the browser can decode; from then on the layer control keeps each one on the
+// layers its viewer's tile needs, paused while nobody can see it, and dynacast tells the
+// publishers what nobody needs.
 import type { types as ms } from "mediasoup";
-import type { NotificationData, ParsedRequestData, ResponseData } from "../../lib/signaling/protocol";
+import type { ConsumerView, NotificationData, ParsedRequestData, ResponseData } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
+import { ActiveSpeakers } from "./active-speaker";
+import { Dynacast } from "./dynacast";
 import { fail, RequestError } from "./errors";
+import { LayerControl } from "./layer-control";
+import { producerLayers } from "./layer-policy";
 import type { ConsumerAppData, Peer, ProducerAppData, TransportAppData } from "./peer";
+import type { LocalRoomRouter } from "./room-router";
+import type { RoomRouters } from "./room-routers";
 import { ingestTransportFor } from "./ingest";
-import type { RoomRouter } from "./room-router";
 
 export const MAX_PRODUCERS_PER_PEER = 4;
+
+/**
+ * Bandwidth: what the SFU assumes towards a viewer before its estimate exists (mediasoup-demo
+ * uses 1 Mbit/s; a little less keeps a first burst from flooding a slow downlink) and the most
+ * a publisher is asked to send (camera simulcast ≈ 2 Mbit/s + a screen share ≈ 2.5 Mbit/s).
+ */
+export const INITIAL_OUTGOING_BITRATE = 800_000;
+export const MAX_INCOMING_BITRATE = 5_000_000;
+
+/** Creating a transport retries this often when its router's worker died under it. */
+const TRANSPORT_ATTEMPTS = 20;
 
 const SOURCE_KINDS: Record<ProducerAppData["source"], ReadonlyArray<ms.MediaKind>> = {
   mic: ["audio"],
@@ -19,7 +39,7 @@ const SOURCE_KINDS: Record<ProducerAppData["source"], ReadonlyArray<ms.MediaKind
 
 /** What the media handlers need from their room. */
 export interface MediaRoom {
-  readonly router: RoomRouter;
+  readonly routers: RoomRouters;
   readonly peers: ReadonlyMap<string, Peer>;
   joinedPeers(): Peer[];
   readonly log: Logger;
@@ -34,7 +54,45 @@ export function clientParamError(what: string, err: unknown): RequestError {
 }
 
 export class RoomMedia {
-  constructor(private readonly room: MediaRoom) {}
+  readonly layers: LayerControl;
+  readonly dynacast = new Dynacast();
+  readonly speakers: ActiveSpeakers;
+
+  constructor(private readonly room: MediaRoom) {
+    this.speakers = new ActiveSpeakers(room.routers, {
+      log: room.log,
+      mics: () =>
+        room
+          .joinedPeers()
+          .flatMap((p) =>
+            p.router ? [...p.producers.values()].filter((pr) => pr.kind === "audio").map((producer) => ({ producer, home: p.router! })) : [],
+          ),
+      dominantChanged: (previous, next) => {
+        this.layers.activeSpeakerChanged(previous, next, room.peers.values());
+        for (const p of room.joinedPeers()) p.notify("activeSpeaker", { peerId: next });
+      },
+      speakingChanged: (peerIds) => {
+        for (const p of room.joinedPeers()) p.notify("speakingPeers", { peerIds });
+      },
+    });
+    this.layers = new LayerControl({
+      log: room.log,
+      activeSpeaker: () => this.speakers.dominant,
+      demandChanged: (consumer) => this.dynacast.changed(consumer),
+    });
+  }
+
+  close(): void {
+    this.speakers.close();
+    this.dynacast.close();
+  }
+
+  /** Peers homed on `router` (for the placement policy). */
+  private peersOn(router: LocalRoomRouter): number {
+    let n = 0;
+    for (const p of this.room.peers.values()) if (p.router === router) n++;
+    return n;
+  }
 
   // ---- transports -----------------------------------------------------------------------
 
@@ -44,19 +102,12 @@ export class RoomMedia {
     if (existing) {
       fail("BAD_REQUEST", `a ${direction} transport already exists (${existing.id}); use restartIce`);
     }
-    const router = await this.room.router.ready();
-    const transport = await router.createWebRtcTransport<TransportAppData>({
-      webRtcServer: this.room.router.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
-      appData: { peerId: peer.id, direction },
-    });
-    if (peer.closed || peer.transport(direction) || router.closed) {
+    const { transport, home } = await this.newTransport(peer, direction);
+    if (peer.closed || peer.transport(direction) || home.closed) {
       transport.close();
       fail("NOT_FOUND", "peer left while the transport was being created");
     }
+    peer.router = home;
     peer.transports.set(transport.id, transport);
     transport.observer.once("close", () => {
       peer.transports.delete(transport.id);
@@ -83,6 +134,51 @@ export class RoomMedia {
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters as ResponseData<"createTransport">["dtlsParameters"],
     };
+  }
+
+  /** The peer's home router, placed now if it has none (ingest bots, whose transports are plain). */
+  async homeRouter(peer: Peer): Promise<LocalRoomRouter> {
+    if (peer.router && !peer.router.closed) return peer.router;
+    const home = await this.room.routers.place(this.room.peers.size, (r) => this.peersOn(r));
+    if (!peer.closed) peer.router = home;
+    return home;
+  }
+
+  /**
+   * A transport on the peer's home router (placed now if it has none). Retries on another
+   * placement when the router's worker died under it (every worker killed at once: the
+   * first live-looking one may be the next to go).
+   */
+  private async newTransport(
+    peer: Peer,
+    direction: TransportAppData["direction"],
+  ): Promise<{ transport: ms.WebRtcTransport<TransportAppData>; home: LocalRoomRouter }> {
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < TRANSPORT_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * attempt)));
+      if (peer.closed) break;
+      const home =
+        peer.router && !peer.router.closed
+          ? peer.router
+          : await this.room.routers.place(this.room.peers.size, (r) => this.peersOn(r));
+      try {
+        const transport = await home.router.createWebRtcTransport<TransportAppData>({
+          webRtcServer: home.webRtcServer,
+          enableUdp: true,
+          enableTcp: true,
+          preferUdp: true,
+          initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+          appData: { peerId: peer.id, direction },
+        });
+        if (direction === "send") await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE).catch(() => undefined);
+        return { transport, home };
+      } catch (err) {
+        lastError = err;
+        if (!home.closed) throw err;
+        if (peer.router === home) peer.router = null;
+      }
+    }
+    throw lastError instanceof Error ? lastError : new RequestError("NOT_FOUND", "peer left while the transport was being created");
   }
 
   async connectTransport(peer: Peer, data: ParsedRequestData<"connectTransport">): Promise<void> {
@@ -117,13 +213,15 @@ export class RoomMedia {
     if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) {
       fail("BAD_REQUEST", `at most ${MAX_PRODUCERS_PER_PEER} producers per participant`);
     }
+    const rtpParameters = data.rtpParameters as unknown as ms.RtpParameters;
+    const layers = data.kind === "video" ? producerLayers(rtpParameters.encodings ?? [], data.videoLayers) : undefined;
     let producer: ms.Producer<ProducerAppData>;
     try {
       producer = await transport.produce<ProducerAppData>({
         kind: data.kind,
-        rtpParameters: data.rtpParameters as unknown as ms.RtpParameters,
+        rtpParameters,
         paused: data.paused ?? false,
-        appData: { peerId: peer.id, source: data.source },
+        appData: { peerId: peer.id, source: data.source, ...(layers ? { layers } : {}) },
       });
     } catch (err) {
       throw clientParamError("produce", err);
@@ -139,9 +237,11 @@ export class RoomMedia {
       peer.producerMedia.delete(producer.id);
     });
     this.room.log.info(
-      { peer: peer.id, producer: producer.id, kind: producer.kind, source: data.source },
+      { peer: peer.id, producer: producer.id, kind: producer.kind, source: data.source, layers: layers?.sizes.length },
       "producer created",
     );
+    this.dynacast.addProducer(peer, producer);
+    if (producer.kind === "audio" && peer.router) void this.speakers.addMic(producer, peer.router);
     return producer;
   }
 
@@ -174,10 +274,14 @@ export class RoomMedia {
 
   // ---- consumers ------------------------------------------------------------------------
 
-  async resumeConsumer(peer: Peer, consumerId: string): Promise<ms.Consumer<ConsumerAppData>> {
-    const consumer = this.ownConsumer(peer, consumerId);
-    await consumer.resume();
-    return consumer;
+  /** The client's consumer is ready: resumed (with a key frame) unless its tile is hidden. */
+  async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
+    await this.layers.ready(this.ownConsumer(peer, consumerId));
+  }
+
+  /** A viewer says how it shows its videos (per-viewer layers). */
+  async updateConsumerViews(peer: Peer, views: ReadonlyArray<ConsumerView>): Promise<void> {
+    await this.layers.updateViews(peer, views);
   }
 
   async setConsumerPreferredLayers(peer: Peer, data: ParsedRequestData<"setConsumerPreferredLayers">): Promise<void> {
@@ -224,30 +328,44 @@ export class RoomMedia {
     const rtpCapabilities = consumerPeer.rtpCapabilities;
     if (!consumerPeer.joined || consumerPeer.closed || producer.closed || !transport || !rtpCapabilities) return;
     if (consumerPeer.consumedProducerIds.has(producer.id)) return;
-    let router: ms.Router;
+    const home = consumerPeer.router;
+    const source = producerPeer.router;
+    if (!home || !source || home.closed || source.closed) return; // a worker died: media is set up again
+    // reserved from here on (no second consumer of the same producer); released on failure
+    consumerPeer.consumedProducerIds.add(producer.id);
+    const release = () => consumerPeer.consumedProducerIds.delete(producer.id);
     try {
-      router = this.room.router.current;
+      // rooms across cores: the producer lives on another router of the room
+      await this.room.routers.ensureProducerOn(home, source, producer.id);
     } catch {
-      return; // moving: the peers set their media up again afterwards
+      release();
+      return; // logged by the router; the producer or a router went away
     }
+    const router = home.router;
+    if (router.closed || transport.closed || producer.closed || consumerPeer.closed) return void release();
     if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+      release();
       this.room.log.debug(
         { peer: consumerPeer.id, producer: producer.id },
         "peer cannot consume producer (codec/capabilities mismatch); skipped",
       );
       return;
     }
-    consumerPeer.consumedProducerIds.add(producer.id);
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
       consumer = await transport.consume<ConsumerAppData>({
         producerId: producer.id,
         rtpCapabilities,
         paused: true, // resumed when the client says its consumer is ready
-        appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
+        appData: {
+          peerId: consumerPeer.id,
+          producerPeerId: producerPeer.id,
+          source: producer.appData.source,
+          ...(producer.appData.layers ? { layers: producer.appData.layers } : {}),
+        },
       });
     } catch (err) {
-      consumerPeer.consumedProducerIds.delete(producer.id);
+      release();
       if (!producer.closed && !transport.closed) {
         this.room.log.warn({ err, peer: consumerPeer.id, producer: producer.id }, "consume failed");
       }
@@ -266,6 +384,9 @@ export class RoomMedia {
     consumer.on("producerclose", () => consumerPeer.notify("consumerClosed", { consumerId: consumer.id }));
     consumer.on("producerpause", () => consumerPeer.notify("consumerPaused", { consumerId: consumer.id }));
     consumer.on("producerresume", () => consumerPeer.notify("consumerResumed", { consumerId: consumer.id }));
+    await this.layers.init(consumer);
+    this.dynacast.addConsumer(consumer);
+    if (consumer.closed) return;
     // A peer in its grace period misses this; its resume snapshot lists the consumer.
     consumerPeer.notify("newConsumer", this.consumerInfo(consumer));
   }

@@ -1,30 +1,40 @@
-// Per-participant call quality from mediasoup's RTCP-derived stats: the numbers behind the
-// tile indicator (qualityUpdate every ~2 s) and the history's per-attendance summary.
+// Per-participant call quality from mediasoup's RTCP-derived stats, in both directions: the
+// numbers behind the tile indicator (qualityUpdate every ~2 s) and the history's
+// per-attendance summary. Uplink: what the SFU receives from the peer (producer stats).
+// Downlink: what the peer receives (its consumers' scores and receiver-report loss, the
+// SFU's bandwidth estimate towards it, and the loss and jitter its browser measures).
 import type { types as ms } from "mediasoup";
 import type { PeerQuality } from "../../lib/signaling/protocol";
-import { fractionLostToPercent, NO_MEDIA_TIMEOUT_MS, qualityLevel } from "../../lib/quality/level";
+import { fractionLostToPercent, NO_MEDIA_TIMEOUT_MS, qualityLevel, type DownlinkInput } from "../../lib/quality/level";
 import type { Peer } from "./peer";
 
 export const QUALITY_INTERVAL_MS = 2_000;
+/** A browser's own receive report counts this long (it sends one every ~2 s). */
+export const RECEIVE_REPORT_MAX_AGE_MS = 6_000;
+/** Consumers whose RTCP stats are read per peer and round (rotating: getStats costs a worker round trip). */
+const SAMPLED_CONSUMERS = 2;
 
 export class QualitySampler {
   private running = false;
   private rttConsumerCursor = 0;
 
-  /** One round over `peers`; null when a round is still running. */
-  async sample(peers: Peer[]): Promise<PeerQuality[] | null> {
+  /**
+   * One round over `peers`; null when a round is still running. `suspended(producerId)`:
+   * dynacast stopped that producer because nobody needs it (no media is expected from it).
+   */
+  async sample(peers: Peer[], suspended: (producerId: string) => boolean = () => false): Promise<PeerQuality[] | null> {
     if (this.running) return null;
     this.running = true;
     try {
       const now = Date.now();
-      const results = await Promise.all(peers.map((p) => this.peerQuality(p, now).catch(() => null)));
+      const results = await Promise.all(peers.map((p) => this.peerQuality(p, now, suspended).catch(() => null)));
       return results.filter((q): q is PeerQuality => q !== null);
     } finally {
       this.running = false;
     }
   }
 
-  private async peerQuality(peer: Peer, now: number): Promise<PeerQuality | null> {
+  private async peerQuality(peer: Peer, now: number, suspended: (producerId: string) => boolean): Promise<PeerQuality | null> {
     const scores: number[] = [];
     let lossPercent = 0;
     let rttMs: number | null = null;
@@ -48,14 +58,15 @@ export class QualitySampler {
           noteRtt(s.roundTripTime);
         }
         const media = peer.producerMedia.get(producer.id);
-        if (producer.paused) {
+        if (producer.paused || suspended(producer.id)) {
           if (media) {
             media.lastChangeAt = now;
             media.lastByteCount = bytes;
           }
           return;
         }
-        for (const s of producer.score) scores.push(s.score);
+        // simulcast: the best layer's score (layers dynacast or the browser switched off score 0)
+        if (producer.score.length) scores.push(Math.max(...producer.score.map((s) => s.score)));
         if (media) {
           if (bytes !== media.lastByteCount) {
             if (bytes > 0) media.lastChangeAt = now;
@@ -66,12 +77,11 @@ export class QualitySampler {
       }),
     );
 
-    // Downlink score for peers that only watch: the scores of what the SFU sends them.
-    if (peer.producers.size === 0) {
-      for (const c of peer.consumers.values()) {
-        if (!c.paused && !c.producerPaused && c.score) scores.push(c.score.score);
-      }
-    }
+    // Downlink: what this peer receives.
+    const active = [...peer.consumers.values()].filter((c) => !c.closed && !c.paused && !c.producerPaused);
+    const downScores = active.filter((c) => c.score).map((c) => c.score.score);
+    let downLossPercent = 0;
+    let availableBps: number | null = null;
 
     const jobs: Promise<void>[] = [];
     const recv = peer.recvTransport;
@@ -80,38 +90,72 @@ export class QualitySampler {
         recv
           .getStats()
           .then((stats) => {
-            for (const s of stats) recvBps += s.sendBitrate ?? 0;
+            for (const s of stats) {
+              recvBps += s.sendBitrate ?? 0;
+              if (typeof s.availableOutgoingBitrate === "number") availableBps = s.availableOutgoingBitrate;
+            }
           })
           .catch(() => undefined),
       );
     }
-    // RTT: producer stats rarely carry it (needs RTCP XR); consumer stats do (from RR).
-    if (rttMs === null && peer.consumers.size > 0) {
-      const consumers = [...peer.consumers.values()];
-      const consumer = consumers[this.rttConsumerCursor++ % consumers.length];
-      jobs.push(
-        consumer
-          .getStats()
-          .then((stats) => {
-            for (const s of stats) if (s.type === "outbound-rtp") noteRtt(s.roundTripTime);
-          })
-          .catch(() => undefined),
-      );
+    // Receiver-report loss and RTT of a few consumers per round (video first), rotating.
+    if (active.length > 0) {
+      const ordered = [...active.filter((c) => c.kind === "video"), ...active.filter((c) => c.kind !== "video")];
+      const n = Math.min(SAMPLED_CONSUMERS, ordered.length);
+      for (let i = 0; i < n; i++) {
+        const consumer = ordered[(this.rttConsumerCursor + i) % ordered.length];
+        jobs.push(
+          consumer
+            .getStats()
+            .then((stats) => {
+              for (const s of stats) {
+                if (s.type !== "outbound-rtp") continue;
+                noteRtt(s.roundTripTime);
+                downLossPercent = Math.max(downLossPercent, fractionLostToPercent(s.fractionLost ?? 0));
+              }
+            })
+            .catch(() => undefined),
+        );
+      }
+      this.rttConsumerCursor += n;
     }
     await Promise.all(jobs);
     if (peer.closed || !peer.joined) return null;
 
-    const score = scores.length ? Math.min(...scores) : 10;
+    // Peers that only watch: their downlink is all there is to score.
+    const score = scores.length ? Math.min(...scores) : downScores.length ? Math.min(...downScores) : 10;
     const connected = peer.brokenTransports.size === 0 && peer.connected;
     const round = (n: number) => Math.round(n * 10) / 10;
+    const report = peer.receiveReport && now - peer.receiveReport.at <= RECEIVE_REPORT_MAX_AGE_MS ? peer.receiveReport : null;
+    const available = availableBps as number | null;
+    const downlink: DownlinkInput | undefined =
+      active.length > 0
+        ? {
+            score: Math.max(0, Math.min(10, downScores.length ? Math.min(...downScores) : 10)),
+            packetLossPercent: Math.max(downLossPercent, report?.packetLossPercent ?? 0),
+            jitterMs: report?.jitterMs ?? null,
+            availableKbps: available === null ? null : available / 1000,
+            receivesVideo: active.some((c) => c.kind === "video"),
+          }
+        : undefined;
     return {
       peerId: peer.id,
-      level: qualityLevel({ score, packetLossPercent: lossPercent, rttMs, hasMedia, connected }),
+      level: qualityLevel({ score, packetLossPercent: lossPercent, rttMs, hasMedia, connected, downlink }),
       score: Math.max(0, Math.min(10, score)),
       packetLossPercent: round(lossPercent),
       rttMs: rttMs === null ? null : round(rttMs),
       sendKbps: round(sendBps / 1000),
       recvKbps: round(recvBps / 1000),
+      ...(downlink
+        ? {
+            downlink: {
+              score: downlink.score,
+              packetLossPercent: round(downlink.packetLossPercent),
+              jitterMs: downlink.jitterMs === null ? null : round(downlink.jitterMs),
+              availableKbps: downlink.availableKbps === null ? null : Math.round(downlink.availableKbps),
+            },
+          }
+        : {}),
     };
   }
 }

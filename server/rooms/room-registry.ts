@@ -20,6 +20,10 @@ export type RegistryCounts = {
   /** Producers paused on the server (camera off, muted mic): nothing of them is forwarded. */
   pausedProducers: number;
   consumers: number;
+  /** Consumers paused because their viewer cannot see them (per-viewer layers). */
+  hiddenConsumers: number;
+  /** Routers of all rooms (a room spanning two workers has two). */
+  routers: number;
 };
 
 export class RoomRegistry {
@@ -35,6 +39,7 @@ export class RoomRegistry {
       logger: Logger;
       qualityIntervalMs?: number;
       reconnectGraceMs?: number;
+      routerConsumerThreshold?: number;
       /** Token revocation + meeting settings (server/index.ts: the database gate). */
       gate?: MeetingGate;
       ingest?: IngestOptions;
@@ -66,6 +71,7 @@ export class RoomRegistry {
         logger: this.options.logger,
         qualityIntervalMs: this.options.qualityIntervalMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        routerConsumerThreshold: this.options.routerConsumerThreshold,
         gate: this.gate,
         ingest: this.options.ingest,
         chatArchive: this.options.chatArchive,
@@ -100,6 +106,8 @@ export class RoomRegistry {
       producers: 0,
       pausedProducers: 0,
       consumers: 0,
+      hiddenConsumers: 0,
+      routers: 0,
     };
     for (const room of this.rooms.values()) {
       const r = room.counts();
@@ -111,6 +119,8 @@ export class RoomRegistry {
       c.producers += r.producers;
       c.pausedProducers += r.pausedProducers;
       c.consumers += r.consumers;
+      c.hiddenConsumers += r.hiddenConsumers;
+      c.routers += r.routers;
     }
     return c;
   }

@@ -1,6 +1,7 @@
 // One room in detail for GET /api/sfu/stats?room=<id> (loopback only): who is in, with
 // what role and which producers (paused or not), who waits, lock state. What tests and an
 // operator on the machine need to see that a host control really acted on the server.
+// `?detail=1`: where each room runs (rooms across cores: its routers, their peers and load).
 import type { Room } from "./room";
 
 export type RoomReport = {
@@ -31,5 +32,24 @@ export function describeRoom(room: Room): RoomReport {
       consumers: p.consumers.size,
       producers: [...p.producers.values()].map((pr) => ({ id: pr.id, source: pr.appData.source, kind: pr.kind, paused: pr.paused })),
     })),
+  };
+}
+
+export type RoomPlacement = {
+  roomId: string;
+  routers: { worker: number; peers: number; consumers: number }[];
+  activeSpeaker: string | null;
+};
+
+export function describePlacement(room: Room): RoomPlacement {
+  const peers = [...room.peers.values()];
+  return {
+    roomId: room.roomId,
+    routers: room.routers.list.map((r) => ({
+      worker: r.workerIndex,
+      peers: peers.filter((p) => p.router === r).length,
+      consumers: r.consumerCount,
+    })),
+    activeSpeaker: room.media.speakers.dominant,
   };
 }

@@ -1,58 +1,88 @@
-// The mediasoup Router a room currently lives on. When its worker dies the room does not
-// end: a new router is made on a live worker (waiting for the pool's replacement when every
-// worker died) and "moved" is emitted, so the room can tell its peers to set up their media
-// again. Requests that need the router await `ready()` meanwhile.
+// One router of a room. A room owns one or more (server/rooms/room-routers.ts): past a
+// consumer threshold further peers get a router on another worker (core), and the producers
+// they need are piped across. RoomRouterHandle is what the room needs of "a router of this
+// room"; LocalRoomRouter is a mediasoup Router on a worker of this process. A router on
+// another node (branch `nodes`) would be another implementation of the handle, piping over
+// the network instead of 127.0.0.1.
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import type { Logger } from "../logger";
 import { mediaCodecs } from "../sfu/media-codecs";
-import type { WorkerEntry, WorkerPool } from "../sfu/worker-pool";
-import { fail } from "./errors";
+import type { WorkerEntry } from "../sfu/worker-pool";
 
 type RoomRouterEvents = {
-  /** The room is on a new router; every transport/producer/consumer of the old one is gone. */
-  moved: [reason: string];
-  /** No worker could be had; the room must close. */
-  lost: [error: Error];
+  /** Its worker died: every transport, producer and consumer on it is gone. */
+  died: [];
 };
 
-export class RoomRouter extends EventEmitter<RoomRouterEvents> {
-  private entry: WorkerEntry;
-  private router: ms.Router;
-  private moving: Promise<void> | null = null;
-  private closed = false;
+export interface RoomRouterHandle extends EventEmitter<RoomRouterEvents> {
+  readonly id: string;
+  /** Where it runs, for logs and stats ("worker 1"). */
+  readonly label: string;
+  readonly closed: boolean;
+  /** Consumers on it (peers' consumers and pipe consumers): its forwarding load. */
+  readonly consumerCount: number;
+  /**
+   * Makes `producerId`, living on `source` (another router of the same room), consumable
+   * here under the same id. Idempotent; resolves when it is.
+   */
+  pipeFrom(source: RoomRouterHandle, producerId: string): Promise<void>;
+  close(): void;
+}
 
-  static async create(pool: WorkerPool, roomId: string, log: Logger): Promise<RoomRouter> {
-    const entry = await pool.waitForWorker();
+export class LocalRoomRouter extends EventEmitter<RoomRouterEvents> implements RoomRouterHandle {
+  private consumers = 0;
+  private _closed = false;
+  /** Producers piped in from other routers (in flight or done), by producer id. */
+  private readonly pipes = new Map<string, Promise<void>>();
+
+  static async create(entry: WorkerEntry, roomId: string, log: Logger): Promise<LocalRoomRouter> {
     const router = await entry.worker.createRouter({ mediaCodecs, appData: { roomId } });
-    return new RoomRouter(pool, roomId, log, entry, router);
+    return new LocalRoomRouter(entry, router, log);
   }
 
   private constructor(
-    private readonly pool: WorkerPool,
-    private readonly roomId: string,
+    private readonly entry: WorkerEntry,
+    readonly router: ms.Router,
     private readonly log: Logger,
-    entry: WorkerEntry,
-    router: ms.Router,
   ) {
     super();
-    this.entry = entry;
-    this.router = router;
-    this.watch(router);
+    router.observer.on("newtransport", (transport) => {
+      transport.observer.on("newconsumer", (consumer) => {
+        this.consumers++;
+        consumer.observer.once("close", () => this.consumers--);
+      });
+    });
+    router.on("workerclose", () => {
+      if (this._closed) return;
+      this._closed = true;
+      this.pipes.clear();
+      this.emit("died");
+    });
   }
 
-  /** The live router; throws while the room is moving (use `ready()` to wait). */
-  get current(): ms.Router {
-    if (this.moving || this.router.closed) fail("INTERNAL", "the room's media server is restarting; retry");
-    return this.router;
+  get id(): string {
+    return this.router.id;
+  }
+
+  get label(): string {
+    return `worker ${this.entry.index}`;
+  }
+
+  get workerIndex(): number {
+    return this.entry.index;
   }
 
   get webRtcServer(): ms.WebRtcServer {
     return this.entry.webRtcServer;
   }
 
-  get workerIndex(): number {
-    return this.entry.index;
+  get closed(): boolean {
+    return this._closed || this.router.closed;
+  }
+
+  get consumerCount(): number {
+    return this.consumers;
   }
 
   /** Identical for every router (same codec list), so clients keep their loaded Device. */
@@ -60,60 +90,32 @@ export class RoomRouter extends EventEmitter<RoomRouterEvents> {
     return this.router.rtpCapabilities;
   }
 
-  /** Resolves once the room is on a live router. */
-  async ready(): Promise<ms.Router> {
-    while (this.moving) await this.moving;
-    return this.current;
+  pipeFrom(source: RoomRouterHandle, producerId: string): Promise<void> {
+    if (source === this) return Promise.resolve();
+    const existing = this.pipes.get(producerId);
+    if (existing) return existing;
+    if (!(source instanceof LocalRoomRouter)) {
+      return Promise.reject(new Error(`piping from ${source.label} is not supported by this node`));
+    }
+    const job = source.router
+      .pipeToRouter({ producerId, router: this.router })
+      .then(({ pipeProducer }) => {
+        // the original producer (or either router) closed: a later consumer pipes again
+        pipeProducer?.observer.once("close", () => {
+          if (this.pipes.get(producerId) === job) this.pipes.delete(producerId);
+        });
+      });
+    this.pipes.set(producerId, job);
+    job.catch((err: unknown) => {
+      if (this.pipes.get(producerId) === job) this.pipes.delete(producerId);
+      this.log.warn({ err: (err as Error).message, producer: producerId, from: source.label, to: this.label }, "pipeToRouter failed");
+    });
+    return job;
   }
 
   close(): void {
-    this.closed = true;
+    this._closed = true;
+    this.pipes.clear();
     if (!this.router.closed) this.router.close();
   }
-
-  private watch(router: ms.Router): void {
-    router.on("workerclose", () => {
-      if (this.closed || router !== this.router) return;
-      this.log.warn({ worker: this.entry.index }, "media worker died; moving the room to a live worker");
-      this.moving = this.move().finally(() => {
-        this.moving = null;
-      });
-    });
-  }
-
-  /**
-   * Retries: when every worker is killed at once, the first live-looking worker may be the
-   * next one to die (its death is reported a few ms later), so a failed creation just waits
-   * for the pool's replacements.
-   */
-  private async move(): Promise<void> {
-    const started = Date.now();
-    let lastError: unknown = null;
-    for (let attempt = 0; attempt < MOVE_ATTEMPTS && !this.closed; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
-      try {
-        const entry = await this.pool.waitForWorker();
-        const router = await entry.worker.createRouter({ mediaCodecs, appData: { roomId: this.roomId } });
-        if (this.closed) {
-          router.close();
-          return;
-        }
-        this.entry = entry;
-        this.router = router;
-        this.watch(router);
-        this.log.info({ worker: entry.index, ms: Date.now() - started, attempt }, "room moved to another media worker");
-        this.emit("moved", "media server restarted");
-        return;
-      } catch (err) {
-        lastError = err;
-        this.log.warn({ err: (err as Error).message, attempt }, "moving the room failed; retrying");
-      }
-    }
-    if (this.closed) return;
-    this.log.error({ err: lastError }, "cannot move the room to a live media worker");
-    this.emit("lost", lastError as Error);
-  }
 }
-
-/** About 30 s of tries in all (the pool replaces a dead worker in well under a second). */
-const MOVE_ATTEMPTS = 25;

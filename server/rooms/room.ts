@@ -1,7 +1,8 @@
 // A Room owns its peers and their lifecycle (modelled on mediasoup-demo's server Room):
 // pre-join binding, join, reconnect grace and resume, replacement by a new join of the same
-// person, leave and close. The media objects live in RoomMedia, on a RoomRouter that moves
-// to a live worker when its worker dies; quality sampling lives in QualitySampler.
+// person, leave and close. The media objects live in RoomMedia, on the room's routers
+// (RoomRouters: one per worker the room spans; a dead worker's peers set their media up again
+// on the routers that are left); quality sampling lives in QualitySampler.
 //
 // Pre-joined peers (sockets that only fetched router capabilities, maybe created
 // transports) count as members but are invisible to others; so are peers waiting in the
@@ -24,7 +25,8 @@ import { RoomMedia } from "./room-media";
 import { CONTROL_METHODS, isControlRequest, RoomModeration } from "./room-moderation";
 import { notifyObserver, type RoomObserver } from "./room-observer";
 import { QUALITY_INTERVAL_MS, QualitySampler } from "./room-quality";
-import { RoomRouter } from "./room-router";
+import type { LocalRoomRouter } from "./room-router";
+import { RoomRouters } from "./room-routers";
 
 export { QUALITY_INTERVAL_MS } from "./room-quality";
 /** WebSocket close code sent to peers when their room is torn down. */
@@ -44,6 +46,8 @@ export type RoomOptions = {
   logger: Logger;
   qualityIntervalMs?: number;
   reconnectGraceMs?: number;
+  /** Rooms across cores: expected consumers per router before another worker is used. */
+  routerConsumerThreshold?: number;
   /** Token revocation and meeting settings (default: open, no meeting). */
   gate?: MeetingGate;
   /** Where ingest PlainTransports listen (default loopback). */
@@ -65,7 +69,7 @@ const FANOUT_METHODS: ReadonlySet<string> = new Set([
 
 export class Room extends EventEmitter<RoomEvents> {
   readonly roomId: string;
-  readonly router: RoomRouter;
+  readonly routers: RoomRouters;
   readonly media: RoomMedia;
   readonly ingest: RoomIngest;
   readonly chat: RoomChat;
@@ -84,38 +88,43 @@ export class Room extends EventEmitter<RoomEvents> {
 
   static async create(options: RoomOptions): Promise<Room> {
     const log = options.logger.child({ room: options.roomId });
-    const router = await RoomRouter.create(options.pool, options.roomId, log);
-    return new Room(options, router, log);
+    const routers = await RoomRouters.create({
+      pool: options.pool,
+      roomId: options.roomId,
+      log,
+      consumerThreshold: options.routerConsumerThreshold,
+    });
+    return new Room(options, routers, log);
   }
 
-  private constructor(options: RoomOptions, router: RoomRouter, log: Logger) {
+  private constructor(options: RoomOptions, routers: RoomRouters, log: Logger) {
     super();
     this.roomId = options.roomId;
-    this.router = router;
+    this.routers = routers;
     this.log = log;
     this.media = new RoomMedia(this);
     this.moderation = new RoomModeration(this, options.gate ?? openMeetingGate);
-    this.ingest = new RoomIngest(() => this.router.ready(), options.ingest);
+    this.ingest = new RoomIngest(async (peer) => (await this.media.homeRouter(peer)).router, options.ingest);
     this.chat = new RoomChat({ roomId: options.roomId, archive: options.chatArchive });
     this.maxPeers = options.maxPeers;
     this.observer = options.observer;
     this.reconnectGraceMs = options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
-    router.on("moved", (reason) => this.onRouterMoved(reason));
-    router.on("lost", () => this.close("no media worker available"));
+    routers.on("lost", (router) => this.onRouterLost(router));
+    routers.on("unavailable", () => this.close("no media worker available"));
     this.qualityTimer = setInterval(() => {
       void this.sampleQuality();
     }, options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
     this.qualityTimer.unref();
-    this.log.info({ worker: router.workerIndex }, "room created");
+    this.log.info({ workers: routers.workerIndexes, routerConsumerThreshold: routers.threshold }, "room created");
   }
 
   get routerRtpCapabilities(): ms.RtpCapabilities {
-    return this.router.rtpCapabilities;
+    return this.routers.rtpCapabilities;
   }
 
-  /** Index of the worker the room is on now (changes when a worker dies). */
-  get workerIndex(): number {
-    return this.router.workerIndex;
+  /** Indexes of the workers the room spans now (changes with load and when a worker dies). */
+  get workerIndexes(): number[] {
+    return this.routers.workerIndexes;
   }
 
   joinedPeers(): Peer[] {
@@ -201,6 +210,8 @@ export class Room extends EventEmitter<RoomEvents> {
     if (previous && previous !== sink) previous.close(CLOSE_CODES.superseded, "resumed on a newer connection");
     // the gap left decoders waiting on both sides of this peer
     this.media.requestKeyFrames(p);
+    // dynacast notices sent while it was away
+    this.media.dynacast.resend(p);
     if (wasReconnecting) {
       for (const other of this.others(p)) other.notify("peerReconnected", { peerId: p.id });
       notifyObserver(this.observer, this.log, "peerReconnected", this.roomId, p);
@@ -226,11 +237,16 @@ export class Room extends EventEmitter<RoomEvents> {
     };
   }
 
-  /** The router moved to another worker: every peer's media is gone; tell them to set it up again. */
-  private onRouterMoved(reason: string): void {
+  /**
+   * A router's worker died: the media of every peer homed on it is gone; tell them to set it
+   * up again (their new transports go on a live router). Peers elsewhere only lose their
+   * consumers of those peers' producers (consumerClosed) and get new ones as they publish again.
+   */
+  private onRouterLost(router: LocalRoomRouter): void {
     for (const peer of this.peers.values()) {
+      if (peer.router !== router) continue;
       peer.resetMedia();
-      peer.notify("mediaReset", { reason });
+      peer.notify("mediaReset", { reason: "media server restarted" });
     }
   }
 
@@ -244,6 +260,7 @@ export class Room extends EventEmitter<RoomEvents> {
     peer.close();
     this.moderation.peerRemoved(peer);
     if (wasJoined) {
+      this.media.speakers.peerGone(peer.id);
       this.log.info({ peer: peer.id, left: this.joinedPeers().length }, "peer left");
       for (const other of this.joinedPeers()) other.notify("peerLeft", { peerId: peer.id });
       notifyObserver(this.observer, this.log, "peerLeft", this.roomId, peer);
@@ -285,7 +302,8 @@ export class Room extends EventEmitter<RoomEvents> {
       }
       if (wasJoined && !silent) notifyObserver(this.observer, this.log, "peerLeft", this.roomId, peer);
     }
-    this.router.close();
+    this.media.close();
+    this.routers.close();
     this.log.info({ reason, disconnected: peers.length }, "room closed");
     if (!silent) notifyObserver(this.observer, this.log, "roomClosed", this.roomId);
     this.emit("close", reason);
@@ -331,12 +349,15 @@ export class Room extends EventEmitter<RoomEvents> {
       case "resumeProducer":
         await media.resumeProducer(peer, request.data.producerId);
         return respond({});
-      case "resumeConsumer": {
-        const consumer = await media.resumeConsumer(peer, request.data.consumerId);
-        respond({});
-        if (consumer.kind === "video" && !consumer.closed) consumer.requestKeyFrame().catch(() => undefined);
-        return;
-      }
+      case "resumeConsumer":
+        await media.resumeConsumer(peer, request.data.consumerId);
+        return respond({});
+      case "updateConsumerViews":
+        await media.updateConsumerViews(peer, request.data.views);
+        return respond({});
+      case "reportReceiveQuality":
+        peer.receiveReport = { ...request.data, at: Date.now() };
+        return respond({});
       case "setConsumerPreferredLayers":
         await media.setConsumerPreferredLayers(peer, request.data);
         return respond({});
@@ -431,6 +452,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const info = peer.info();
     for (const other of others) other.notify("peerJoined", { peer: info });
     notifyObserver(this.observer, this.log, "peerJoined", this.roomId, peer);
+    this.media.speakers.tellNewcomer(peer);
     await this.media.consumeAllFor(peer);
     // a host's arrival lets in those who waited for one (after the host's own consumers)
     await this.moderation.entered(peer);
@@ -443,7 +465,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.closed) return [];
     const joined = this.joinedPeers();
     if (joined.length === 0) return [];
-    const peers = await this.quality.sample(joined);
+    const peers = await this.quality.sample(joined, (id) => this.media.dynacast.isSuspended(id));
     if (!peers || this.closed) return [];
     for (const p of this.joinedPeers()) p.notify("qualityUpdate", { peers });
     for (const q of peers) notifyObserver(this.observer, this.log, "qualitySample", this.roomId, q.peerId, q);
@@ -451,19 +473,12 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Counts for /api/sfu/stats. */
-  counts(): {
-    peers: number;
-    joined: number;
-    reconnecting: number;
-    transports: number;
-    producers: number;
-    pausedProducers: number;
-    consumers: number;
-  } {
+  counts(): RoomCounts {
     let transports = 0;
     let producers = 0;
     let pausedProducers = 0;
     let consumers = 0;
+    let hiddenConsumers = 0;
     let joined = 0;
     let reconnecting = 0;
     for (const p of this.peers.values()) {
@@ -473,7 +488,31 @@ export class Room extends EventEmitter<RoomEvents> {
       producers += p.producers.size;
       for (const producer of p.producers.values()) if (producer.paused) pausedProducers++;
       consumers += p.consumers.size;
+      for (const c of p.consumers.values()) if (c.appData.choice?.paused) hiddenConsumers++;
     }
-    return { peers: this.peers.size, joined, reconnecting, transports, producers, pausedProducers, consumers };
+    return {
+      peers: this.peers.size,
+      joined,
+      reconnecting,
+      transports,
+      producers,
+      pausedProducers,
+      consumers,
+      hiddenConsumers,
+      routers: this.routers.list.length,
+    };
   }
 }
+
+export type RoomCounts = {
+  peers: number;
+  joined: number;
+  reconnecting: number;
+  transports: number;
+  producers: number;
+  pausedProducers: number;
+  consumers: number;
+  /** Consumers paused because their viewer cannot see them (hidden tile, other page, background tab). */
+  hiddenConsumers: number;
+  routers: number;
+};

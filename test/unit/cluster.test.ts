@@ -46,7 +46,11 @@ async function startNode(id: string): Promise<TestNode> {
   const state = await createRedisSharedState({ url: redis.url, nodeId: id, prefix: "cl:" });
   const admission = createAdmission({ state, nodeId: id, clustered: true, placementTtlMs: 60_000, logger });
   let cascade: Cascade | null = null;
+  // two workers and a tiny router threshold: a room's second peer already gets a router on
+  // the other worker, so the cascade meets rooms spread over several routers (rooms across cores)
   const server = await startTestServer({
+    numWorkers: 2,
+    configOverrides: { ROUTER_CONSUMER_THRESHOLD: 1 },
     services: { admission, iceServers: (key) => iceServersFor(TURN, key) },
     observer: {
       peerJoined: (r, p) => cascade?.peerJoined(r, p),
@@ -296,7 +300,14 @@ describe("several nodes on one Redis", { skip }, () => {
     const homePeers = [];
     for (let i = 0; i < MAX_PEERS_PER_NODE; i++) homePeers.push(await joinAt(home, `H${i}`, await token("casc-1", first)));
     const h0 = homePeers[0];
+    const h1 = homePeers[1];
+    const homeRoom = home.server.signaling.registry.get("casc-1")!;
+    assert.equal(homeRoom.routers.list.length, 2, "the home's room spans two routers (two workers)");
+    const homeOf = (peerId: string) => homeRoom.peers.get(peerId)!.router;
+    assert.notEqual(homeOf(h1.join.peerId), homeRoom.routers.primary, "H1 lives on the second router, not the cascade's");
     const { producerId: homeProducer } = await h0.c.ok("produce", { transportId: h0.send.id, kind: "audio", rtpParameters: audioRtpParameters(1111), source: "mic" });
+    // H1's mic lives on the second router: it reaches the pipe on the primary through pipeToRouter
+    const { producerId: secondRouterProducer } = await h1.c.ok("produce", { transportId: h1.send.id, kind: "audio", rtpParameters: audioRtpParameters(3333), source: "mic" });
     // the registry now says: home is full (a tick already running may have counted earlier)
     await home.node.tick();
     await home.node.tick();
@@ -307,16 +318,19 @@ describe("several nodes on one Redis", { skip }, () => {
     const e = await joinAt(edgeNode, "Edge", await token("casc-1", next));
     await edgeNode.node.tick(); // links the edge's copy of the room to the home
     // the edge participant gets the home's participants and a consumer of H0's mic
-    await e.c.waitFor("newConsumer", (d) => d.kind === "audio", 5000);
+    await e.c.waitFor("newConsumer", (d) => d.producerId === homeProducer, 5000);
+    await e.c.waitFor("newConsumer", (d) => d.producerId === secondRouterProducer, 5000);
     const names = new Set([...e.join.peers.map((p: { displayName: string }) => p.displayName), ...e.c.notifications.filter((n) => n.notification === "peerJoined").map((n) => n.data.peer.displayName)]);
     for (let i = 0; i < MAX_PEERS_PER_NODE; i++) assert.ok(names.has(`H${i}`), `the edge participant sees H${i}`);
     // and the other way round: the edge's mic reaches the home's participants
     await e.c.ok("produce", { transportId: e.send.id, kind: "audio", rtpParameters: audioRtpParameters(2222), source: "mic" });
     await h0.c.waitFor("peerJoined", (d) => d.peer.displayName === "Edge", 5000);
-    const edgeConsumer = await h0.c.waitFor("newConsumer", (d) => d.kind === "audio", 5000);
+    const edgeConsumer = await h0.c.waitFor("newConsumer", (d) => d.kind === "audio" && d.peerId !== h1.join.peerId, 5000);
+    // and to the home peer on the second router (piped on from the primary)
+    await h1.c.waitFor("newConsumer", (d) => d.peerId === edgeConsumer.data.peerId, 5000);
     // pause follows across the pipe
     await h0.c.ok("pauseProducer", { producerId: homeProducer });
-    const edgeView = await e.c.waitFor("newConsumer", (d) => d.kind === "audio");
+    const edgeView = await e.c.waitFor("newConsumer", (d) => d.producerId === homeProducer);
     await e.c.waitFor("consumerPaused", (d) => d.consumerId === edgeView.data.consumerId, 5000);
     // the edge participant leaves: gone at the home too
     await e.c.ok("leave", {});

@@ -193,3 +193,24 @@ test("devices: lists and the device in use are patched; nothing else moves", () 
   assert.equal(s2.local.speakingWhileMuted, true);
   assert.equal(s2.devices, s1.devices);
 });
+
+test("active speaker, who is speaking, and the layout", () => {
+  let s = run([{ type: "joined", selfId: "me", isHost: false, peers: [peer("a"), peer("b")] }]);
+  assert.equal(s.layout, "grid");
+  assert.equal(s.activeSpeakerId, null);
+  s = run([{ type: "activeSpeaker", peerId: "a" }, { type: "speaking", peerIds: ["b", "a", "a"] }], s);
+  assert.equal(s.activeSpeakerId, "a");
+  assert.deepEqual(s.speaking, ["a", "b"], "sorted, no duplicates");
+  // the same set again: the same state object (no re-render)
+  assert.equal(roomReducer(s, { type: "speaking", peerIds: ["a", "b"] }), s);
+  assert.equal(roomReducer(s, { type: "activeSpeaker", peerId: "a" }), s);
+  s = run([{ type: "layout", layout: "speaker" }], s);
+  assert.equal(s.layout, "speaker");
+  // the speaker leaves: no longer speaking, no longer the active speaker
+  s = run([{ type: "peerLeft", peerId: "a" }], s);
+  assert.equal(s.activeSpeakerId, null);
+  assert.deepEqual(s.speaking, ["b"]);
+  s = run([{ type: "roomCleared" }], s);
+  assert.deepEqual([s.activeSpeakerId, s.speaking], [null, []]);
+  assert.equal(s.layout, "speaker", "the layout choice survives a rejoin");
+});

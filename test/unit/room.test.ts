@@ -202,6 +202,8 @@ describe("room bookkeeping (real mediasoup worker)", { skip }, () => {
         producers: 0,
         pausedProducers: 0,
         consumers: 0,
+        hiddenConsumers: 0,
+        routers: 0,
         connections: 0,
         unauthenticated: 0,
       },

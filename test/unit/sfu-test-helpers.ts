@@ -33,8 +33,14 @@ export type TestServer = {
 };
 
 export async function startTestServer(
-  overrides: Partial<StartSignalingOptions> & { maxPeers?: number } = {},
+  overrides: Partial<StartSignalingOptions> & {
+    maxPeers?: number;
+    numWorkers?: number;
+    /** Extra config (e.g. ROUTER_CONSUMER_THRESHOLD). */
+    configOverrides?: Partial<StartSignalingOptions["config"]>;
+  } = {},
 ): Promise<TestServer> {
+  const { maxPeers, numWorkers, configOverrides, ...options } = overrides;
   const httpServer = http.createServer();
   let signaling: Signaling | null = null;
   // random RTC port; retry if something else already listens there
@@ -43,14 +49,15 @@ export async function startTestServer(
       signaling = await startSignaling({
         httpServer,
         config: {
-          NUM_WORKERS: 1,
+          NUM_WORKERS: numWorkers ?? 1,
           RTC_MIN_PORT: 42000 + Math.floor(Math.random() * 20000),
           LISTEN_IP: "127.0.0.1",
           ANNOUNCED_ADDRESS: "127.0.0.1",
-          MAX_PEERS_PER_ROOM: overrides.maxPeers ?? 50,
+          MAX_PEERS_PER_ROOM: maxPeers ?? 50,
+          ...configOverrides,
         },
         logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-        ...overrides,
+        ...options,
       });
     } catch (err) {
       if (attempt >= 4 || !/cannot listen/.test(String((err as Error).message))) throw err;
