@@ -2,6 +2,8 @@
 // snapshot (for useSyncExternalStore) plus actions.
 //
 //   signaling-client.ts        one WebSocket, typed requests, liveness pings
+//   join-token-source.ts       the join token: reuse, a guest's name, the unreachable-node hint
+//   room-errors.ts             errors for people and for the reconnect loop
 //   reconnector.ts             the retry loop (delays: reconnect-policy.ts)
 //   transports.ts              send + recv WebRtcTransports, ICE restarts
 //   publisher.ts / subscriber.ts   producers / consumers
@@ -28,7 +30,7 @@ import type { DeviceKind } from "./devices";
 import { collectDiagnostics, type DiagnosticsReport } from "./diagnostics";
 import { shouldPrefillName } from "./display-name";
 import { defaultSignalingUrl, SignalingClient, SignalingRequestError, type CloseInfo } from "./signaling-client";
-import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
+import { JoinTokenSource } from "./join-token-source";
 import { AdaptiveMedia } from "./adaptive-media";
 import { JoinTimeline } from "./join-timeline";
 import { LocalMediaController } from "./local-media-controller";
@@ -38,6 +40,7 @@ import { isHandRaised } from "./moderation-state";
 import { Publisher } from "./publisher";
 import { countRecovery } from "./recovery-log";
 import { Reconnector, type AttemptResult } from "./reconnector";
+import { classifyRecoveryError, describeError } from "./room-errors";
 import { forgetRemoval, loadRejoinTicket, rememberRemoval, saveRejoinTicket } from "./rejoin-ticket-store";
 import {
   initialRoomState,
@@ -77,12 +80,6 @@ export interface RoomSessionOptions {
 /** A reconnect attempt gives up on a socket that does not open within this. */
 const RECONNECT_CONNECT_TIMEOUT_MS = 4_000;
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 export class RoomSession {
   private state: RoomState;
   private readonly listeners = new Set<() => void>();
@@ -106,17 +103,11 @@ export class RoomSession {
   /** Hands, reactions and host controls (the UI calls its methods directly). */
   readonly moderation: ModerationClient;
 
-  private token: JoinToken | null = null;
-  private tokenPromise: Promise<JoinToken> | null = null;
+  private readonly tokens: JoinTokenSource;
   private warmupPromise: Promise<void> | null = null;
   /** Who we are on the server while joined: what a `resume` needs. */
   private identity: { peerId: string; resumeSecret: string } | null = null;
   private rejoinTicket: string | null;
-  /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
-  private unreachable: string | null = null;
-
-  private nameWaiter: ReturnType<typeof deferred<void>> | null = null;
-  private nameTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly timeline = new JoinTimeline();
   /** The person typed in the name field: nothing may overwrite it any more. */
   private nameEdited = false;
@@ -135,6 +126,19 @@ export class RoomSession {
     this.opts = opts;
     this.state = initialRoomState(opts);
     this.rejoinTicket = typeof window !== "undefined" ? loadRejoinTicket(opts.roomId) : null;
+    this.tokens = new JoinTokenSource({
+      roomId: opts.roomId,
+      inviteToken: opts.inviteToken,
+      displayName: () => this.state.displayName,
+      rejoinTicket: () => this.rejoinTicket,
+      // Signed-in users: prefill the name the server knows, unless one was typed.
+      onToken: (t) => {
+        if (this.state.phase === "prejoin" && shouldPrefillName(this.state.displayName, this.nameEdited, t)) {
+          this.patch({ displayName: t.name! });
+        }
+      },
+      onWaitingForName: (waiting) => this.patch({ warmup: waiting ? "needs-name" : "connecting" }),
+    });
     this.localMedia = new LocalMediaController({
       local: () => this.state.local,
       setLocal: (patch) => this.setLocal(patch),
@@ -202,7 +206,7 @@ export class RoomSession {
   };
 
   private signalingUrl(): string {
-    return this.token?.signalingUrl ?? defaultSignalingUrl();
+    return this.tokens.current?.signalingUrl ?? defaultSignalingUrl();
   }
 
   // ---- pre-join -----------------------------------------------------------------------
@@ -246,7 +250,7 @@ export class RoomSession {
     connected.catch(() => {});
     try {
       connected.then(() => this.mark("socketOpen")).catch(() => {});
-      const token = await this.tokenForWarmUp();
+      const token = await this.tokens.forWarmUp(() => this.destroyed);
       this.mark("joinToken");
       if (token.signalingUrl && token.signalingUrl !== client.url) {
         client.close();
@@ -289,58 +293,6 @@ export class RoomSession {
     this.publisher = new Publisher(device, transports, this.signal);
     this.adaptive.attachPublisher(this.publisher);
     this.subscriber = new Subscriber(transports, this.signal, (a) => this.dispatch(a), (name) => this.mark(name));
-  }
-
-  /** Like freshToken(), but a guest without a name waits for one instead of failing. */
-  private async tokenForWarmUp(): Promise<JoinToken> {
-    for (;;) {
-      try {
-        return await this.freshToken();
-      } catch (err) {
-        const needsName =
-          err instanceof JoinTokenError &&
-          err.status === 400 &&
-          (err.code === "display_name_required" || !this.state.displayName.trim());
-        if (!needsName || this.destroyed) throw err;
-        this.patch({ warmup: "needs-name" });
-        this.nameWaiter ??= deferred<void>();
-        await this.nameWaiter.promise;
-        this.patch({ warmup: "connecting" });
-      }
-    }
-  }
-
-  private releaseNameWaiter(): void {
-    if (this.nameTimer) clearTimeout(this.nameTimer);
-    this.nameTimer = null;
-    const w = this.nameWaiter;
-    this.nameWaiter = null;
-    w?.resolve();
-  }
-
-  private freshToken(): Promise<JoinToken> {
-    if (this.token && Date.now() - this.token.fetchedAt < JOIN_TOKEN_MAX_AGE_MS) return Promise.resolve(this.token);
-    if (!this.tokenPromise) {
-      this.tokenPromise = fetchJoinToken(this.opts.roomId, {
-        displayName: this.state.displayName.trim() || undefined,
-        inviteToken: this.opts.inviteToken,
-        rejoinTicket: this.rejoinTicket ?? undefined,
-        unreachable: this.unreachable ?? undefined,
-      })
-        .then((t) => {
-          this.token = t;
-          this.unreachable = null;
-          // Signed-in users: prefill the name the server knows, unless one was typed.
-          if (this.state.phase === "prejoin" && shouldPrefillName(this.state.displayName, this.nameEdited, t)) {
-            this.patch({ displayName: t.name! });
-          }
-          return t;
-        })
-        .finally(() => {
-          this.tokenPromise = null;
-        });
-    }
-    return this.tokenPromise;
   }
 
   /** A new socket with every notification wired to this session (ignored once it is not current). */
@@ -393,7 +345,7 @@ export class RoomSession {
     this.timeline.joinStarted();
     this.mark("joinClick");
     this.patch({ phase: "joining", error: null, displayName: name });
-    this.releaseNameWaiter();
+    this.tokens.releaseName();
     if (opts.camera === false) this.localMedia.releaseCamera();
     if (opts.mic === false) this.localMedia.releaseMic();
     try {
@@ -451,7 +403,7 @@ export class RoomSession {
    * host yet): the waiting screen shows, the socket pings, `admitted` follows later.
    */
   private async sendJoin(client: SignalingClient, name: string, rejoin = false): Promise<ResponseData<"join"> | null> {
-    const token = await this.freshToken();
+    const token = await this.tokens.fresh();
     this.mark("joinSent");
     const res = await client.request("join", {
       roomId: this.opts.roomId,
@@ -553,11 +505,11 @@ export class RoomSession {
     }
     const old = this.client;
     let client: SignalingClient;
-    if (!this.token) {
+    if (!this.tokens.current) {
       // Several nodes: the token says which node hosts the room now (another one after a
       // node died), so fetch it before choosing where to connect.
       try {
-        await this.freshToken();
+        await this.tokens.fresh();
       } catch (error) {
         return classifyRecoveryError(error, () => {});
       }
@@ -569,10 +521,7 @@ export class RoomSession {
     } catch (error) {
       // The room may have moved to another node: the next try asks the site again, saying
       // which node it could not reach.
-      if (this.token?.signalingUrl) {
-        this.unreachable = this.token.signalingUrl;
-        this.token = null;
-      }
+      this.tokens.nodeUnreachable();
       return { outcome: "retry", error };
     }
     try {
@@ -597,9 +546,7 @@ export class RoomSession {
       return { outcome: "recovered" };
     } catch (error) {
       client.close(CLOSE_CODES.clientReconnecting);
-      return classifyRecoveryError(error, () => {
-        this.token = null;
-      });
+      return classifyRecoveryError(error, () => this.tokens.drop());
     }
   }
 
@@ -629,7 +576,7 @@ export class RoomSession {
 
   /** The server no longer knows this peer: join again with the same identity and tracks. */
   private async rejoin(client: SignalingClient): Promise<void> {
-    const token = await this.freshToken();
+    const token = await this.tokens.fresh();
     const { routerRtpCapabilities } = await client.request("getRouterRtpCapabilities", {
       roomId: this.opts.roomId,
       token: token.token,
@@ -739,10 +686,7 @@ export class RoomSession {
     if (this.state.phase !== "prejoin") return;
     this.nameEdited = true;
     this.patch({ displayName: name });
-    if (this.nameWaiter && name.trim()) {
-      if (this.nameTimer) clearTimeout(this.nameTimer);
-      this.nameTimer = setTimeout(() => this.releaseNameWaiter(), 400);
-    }
+    this.tokens.nameTyped(name);
   }
 
   private mark(name: string, at = performance.now()): void {
@@ -788,68 +732,12 @@ export class RoomSession {
   private closeConnection(): void {
     if (this.rewarmTimer) clearTimeout(this.rewarmTimer);
     this.rewarmTimer = null;
-    if (this.nameTimer) clearTimeout(this.nameTimer);
-    this.nameTimer = null;
+    this.tokens.cancelNameTimer();
     this.resetMedia();
     const client = this.client;
     this.client = null;
     client?.close();
   }
-}
-
-/** Whether a failed reconnect attempt is worth repeating. */
-export function classifyRecoveryError(error: unknown, dropToken: () => void): AttemptResult {
-  if (error instanceof JoinTokenError) {
-    // server down or restarting: try again; the meeting is gone or the link revoked: stop
-    if (error.status === 0 || error.status >= 500) return { outcome: "retry", error };
-    return { outcome: "fatal", error };
-  }
-  if (error instanceof SignalingRequestError) {
-    if (error.code === "UNAUTHORIZED" || error.code === "WRONG_NODE") {
-      dropToken(); // expired, or the room moved to another node: the next try fetches a new one
-      return { outcome: "retry", error };
-    }
-    if (error.code === "ROOM_FULL" || error.code === "FORBIDDEN") return { outcome: "fatal", error };
-  }
-  return { outcome: "retry", error };
-}
-
-export function describeError(err: unknown): RoomError {
-  if (err instanceof JoinTokenError) {
-    // The route's messages are written for users ("This meeting was cancelled.").
-    const serverMessage = err.serverMessage;
-    if (err.status === 0 || err.status >= 500) {
-      return { kind: "unreachable", message: "The meeting server cannot be reached right now." };
-    }
-    if (err.status === 401) {
-      return { kind: "sign-in", message: serverMessage ?? "Sign in to join this meeting." };
-    }
-    if (err.status === 403 || err.status === 404 || err.status === 410) {
-      return { kind: "invalid-link", message: serverMessage ?? "This meeting link is invalid or has expired." };
-    }
-    return { kind: "unknown", message: err.message };
-  }
-  if (err instanceof SignalingRequestError) {
-    switch (err.code) {
-      case "DISCONNECTED":
-      case "TIMEOUT":
-        return { kind: "unreachable", message: "The meeting server cannot be reached right now." };
-      case "UNAUTHORIZED":
-      case "FORBIDDEN":
-        return { kind: "invalid-link", message: "This meeting link is invalid or has expired." };
-      case "ROOM_FULL":
-        return { kind: "room-full", message: "This meeting is full. Try again later." };
-      case "RATE_LIMITED":
-        return { kind: "unknown", message: "Too many attempts. Wait a moment and try again." };
-      default:
-        return { kind: "unknown", message: err.message };
-    }
-  }
-  const e = err as Error | undefined;
-  if (e?.name === "UnsupportedError") {
-    return { kind: "unsupported", message: "This browser does not support video meetings." };
-  }
-  return { kind: "unknown", message: e?.message || "Something went wrong." };
 }
 
 export { CLOSE_CODES };
