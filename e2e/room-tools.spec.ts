@@ -121,28 +121,49 @@ test.describe("room tools", () => {
 
     // live figures: what I send (VP8 camera, opus mic) and receive (Bob's), refreshed every second
     const send = panel.getByTestId("diagnostics-send-row");
-    await expect(send.and(page.locator('[data-source="camera"][data-codec="VP8"]'))).toHaveCount(1);
+    // the camera is simulcast: one row per layer (rid), each named
+    const camRows = send.and(page.locator('[data-source="camera"][data-codec="VP8"]'));
+    await expect.poll(() => camRows.count()).toBeGreaterThan(1);
+    const layers = await camRows.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-layer")));
+    expect(layers.every((l) => !!l), `layers ${JSON.stringify(layers)}`).toBe(true);
+    expect(new Set(layers).size, "one row per layer").toBe(layers.length);
     await expect(send.and(page.locator('[data-source="mic"][data-codec="opus"]'))).toHaveCount(1);
     const recv = panel.getByTestId("diagnostics-recv-row");
     await expect(recv.and(page.locator('[data-source="camera"][data-kind="video"]'))).toHaveCount(1);
     await expect(recv.and(page.locator('[data-kind="audio"]'))).toHaveCount(1);
     await expect(panel.getByTestId("diagnostics-transport")).toHaveCount(2);
 
-    await page.getByTestId("diagnostics-copy").click();
-    await expect(panel.getByRole("status")).toHaveText("Copied to the clipboard.");
-    const report = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    // Copy as JSON, until the live figures are there: a layer switch (the receive estimate
+    // ramping up) leaves a second or so without decoded frames, and fps / kbps need two samples.
+    type Sent = { source: string; kind: string; codec: string; width: number | null; bitrateKbps: number | null; layer: string | null };
+    type Received = { source: string; peerName: string; kind: string; codec: string; framesDecoded: number | null; fps: number | null };
+    type Report = {
+      roomId: string;
+      setup: { sinceWarmup: Record<string, number>; sinceJoin: Record<string, number>; signaling: Record<string, { count: number }> };
+      sending: Sent[];
+      receiving: Received[];
+      transports: { direction: string; dtlsState: string }[];
+    };
+    let report: Report = null!;
+    const copied = async () => {
+      await page.getByTestId("diagnostics-copy").click();
+      await expect(panel.getByRole("status")).toHaveText("Copied to the clipboard.");
+      report = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+      const bob = report.receiving.find((s) => s.source === "camera" && s.peerName === "Bob");
+      const liveLayer = report.sending.some((c) => c.source === "camera" && (c.width ?? 0) > 0 && (c.bitrateKbps ?? 0) > 0);
+      return liveLayer && (bob?.fps ?? 0) > 0;
+    };
+    await expect.poll(copied, { timeout: 15_000, intervals: [1000] }).toBe(true);
     expect(report.roomId).toBe(room.roomId);
     expect(Object.keys(report.setup.sinceWarmup).length).toBeGreaterThan(8);
     expect(report.setup.sinceJoin.joinReply).toBeGreaterThan(0);
     expect(report.setup.signaling.join.count).toBe(1);
-    const cam = report.sending.find((s: { source: string }) => s.source === "camera");
-    expect(cam).toMatchObject({ kind: "video", codec: "VP8" });
-    expect(cam.width).toBeGreaterThan(0);
-    expect(cam.bitrateKbps).toBeGreaterThan(0);
-    const bobCam = report.receiving.find((s: { source: string; peerName: string }) => s.source === "camera" && s.peerName === "Bob");
+    const cams = report.sending.filter((s) => s.source === "camera");
+    expect(cams.length, "one entry per simulcast layer").toBe(layers.length);
+    expect(cams.every((c) => c.kind === "video" && c.codec === "VP8" && !!c.layer), JSON.stringify(cams)).toBe(true);
+    const bobCam = report.receiving.find((s) => s.source === "camera" && s.peerName === "Bob")!;
     expect(bobCam).toMatchObject({ kind: "video", codec: "VP8" });
     expect(bobCam.framesDecoded).toBeGreaterThan(0);
-    expect(bobCam.fps).toBeGreaterThan(0);
     expect(report.transports.map((t: { direction: string }) => t.direction).sort()).toEqual(["recv", "send"]);
     expect(report.transports.every((t: { dtlsState: string }) => t.dtlsState === "connected")).toBe(true);
 

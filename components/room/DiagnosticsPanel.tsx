@@ -61,7 +61,7 @@ function StreamTable({ rows, caption, testId, receiving }: { rows: StreamFigures
         </thead>
         <tbody className="divide-y divide-white/5 font-mono">
           {rows.map((r, i) => (
-            <tr key={i} data-testid={testId} data-source={r.source} data-kind={r.kind} data-codec={r.codec ?? ""}>
+            <tr key={i} data-testid={testId} data-source={r.source} data-kind={r.kind} data-codec={r.codec ?? ""} data-layer={r.layer ?? ""}>
               <td className="py-1 pr-2 font-sans">
                 {receiving ? `${r.peerName ?? "?"} · ` : ""}
                 {r.source}
