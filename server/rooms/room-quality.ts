@@ -18,6 +18,9 @@ export class QualitySampler {
   private running = false;
   private rttConsumerCursor = 0;
 
+  /** `downlinkEstimate`: the SFU's estimate towards each peer, as read (the layer budget uses it). */
+  constructor(private readonly downlinkEstimate: (peer: Peer, availableBps: number) => void = () => undefined) {}
+
   /**
    * One round over `peers`; null when a round is still running. `suspended(producerId)`:
    * dynacast stopped that producer because nobody needs it (no media is expected from it).
@@ -128,6 +131,7 @@ export class QualitySampler {
     const round = (n: number) => Math.round(n * 10) / 10;
     const report = peer.receiveReport && now - peer.receiveReport.at <= RECEIVE_REPORT_MAX_AGE_MS ? peer.receiveReport : null;
     const available = availableBps as number | null;
+    if (available !== null) this.downlinkEstimate(peer, available);
     const downlink: DownlinkInput | undefined =
       active.length > 0
         ? {
