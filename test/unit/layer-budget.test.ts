@@ -3,7 +3,6 @@
 // layer control applying it (mocked mediasoup consumers) alongside the congestion backoff.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventEmitter } from "node:events";
 import pino from "pino";
 import {
   AUDIO_BITRATE,
@@ -17,6 +16,7 @@ import {
 } from "../../server/rooms/layer-budget";
 import { LayerControl } from "../../server/rooms/layer-control";
 import { producerLayers, PRIORITY } from "../../server/rooms/layer-policy";
+import { fakeConsumer as fakeLayerConsumer } from "./fake-layer-consumer";
 
 const LADDER = [150_000, 500_000, 1_300_000];
 const SIZES = [
@@ -123,44 +123,8 @@ test("hysteresis: down at once, up only after the higher layer fitted for BUDGET
 
 // ---- applied by the layer control ------------------------------------------------------
 
-function fakeConsumer(id: string, opts: { kind?: "audio" | "video"; source?: string; from?: string } = {}) {
-  const calls: string[] = [];
-  const events = new EventEmitter();
-  const layers = { sizes: SIZES, temporalLayers: 3, bitrates: LADDER };
-  const c = {
-    id,
-    on: (name: string, fn: (...args: unknown[]) => void) => events.on(name, fn),
-    emit: (name: string, ...args: unknown[]) => events.emit(name, ...args),
-    observer: new EventEmitter(),
-    kind: opts.kind ?? "video",
-    type: opts.kind === "audio" ? "simple" : "simulcast",
-    producerId: `p-${id}`,
-    closed: false,
-    paused: true,
-    producerPaused: false,
-    calls,
-    appData: {
-      peerId: "viewer",
-      producerPeerId: opts.from ?? "pub",
-      source: opts.source ?? "camera",
-      ...(opts.kind === "audio" ? {} : { layers }),
-    } as Record<string, unknown>,
-    async pause() {
-      calls.push("pause");
-      c.paused = true;
-    },
-    async resume() {
-      calls.push("resume");
-      c.paused = false;
-    },
-    async setPreferredLayers(l: { spatialLayer: number; temporalLayer: number }) {
-      calls.push(`layers ${l.spatialLayer}/${l.temporalLayer}`);
-    },
-    async setPriority() {},
-    async requestKeyFrame() {},
-  };
-  return c;
-}
+const fakeConsumer = (id: string, opts: { kind?: "audio" | "video"; source?: string; from?: string } = {}) =>
+  fakeLayerConsumer(id, { ...opts, layers: { sizes: SIZES, temporalLayers: 3, bitrates: LADDER } });
 const tick = () => new Promise((r) => setTimeout(r, 10));
 const layerCalls = (c: { calls: string[] }) => c.calls.filter((x) => x.startsWith("layers"));
 
