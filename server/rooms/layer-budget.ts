@@ -40,6 +40,42 @@ export function layerBitrates(
   return sizes.map((s) => Math.round(total * Math.min(1, (s.width * s.height) / topArea) ** SVC_AREA_EXPONENT));
 }
 
+/**
+ * What the producer's layers measure now (bit/s, lowest first; 0 = not received, e.g. switched
+ * off by dynacast), from its getStats(): simulcast by each encoding's rid / ssrc; SVC (one
+ * stream) by scaling the declared costs to the stream's measured total.
+ */
+export function measuredLayerBitrates(
+  encodings: ReadonlyArray<{ rid?: string; ssrc?: number }>,
+  stats: ReadonlyArray<{ rid?: string; ssrc?: number; bitrate?: number }>,
+  declared: ReadonlyArray<number>,
+): number[] {
+  const rate = (s: { bitrate?: number } | undefined) => (s && Number.isFinite(s.bitrate) ? Math.max(0, s.bitrate!) : 0);
+  if (encodings.length <= 1) {
+    const total = stats.reduce((sum, s) => sum + rate(s), 0);
+    const top = declared[declared.length - 1] ?? 0;
+    return declared.map((d) => (top > 0 ? Math.round((d * total) / top) : 0));
+  }
+  return declared.map((_, i) => {
+    const e = encodings[i];
+    const s = stats.find((st) => (e?.rid !== undefined && st.rid === e.rid) || (e?.ssrc !== undefined && st.ssrc === e.ssrc));
+    return rate(s);
+  });
+}
+
+/**
+ * What receiving each layer costs for the budget: the measured bitrate where the layer runs
+ * (encoders often stay well under their declared maximum — planning on the maximum would keep
+ * a good link from ever reaching the top layer, since the SFU only probes ~35 % above what it
+ * sends), never more than declared; the declared bitrate where nothing was measured.
+ */
+export function layerCosts(declared: ReadonlyArray<number>, measured: ReadonlyArray<number> | undefined): number[] {
+  return declared.map((d, i) => {
+    const m = measured?.[i] ?? 0;
+    return m > 0 ? Math.min(d, m) : d;
+  });
+}
+
 /** What a viewer's videos may use: available × headroom, minus its audio streams. */
 export function videoBudget(availableBps: number, audioStreams: number): number {
   return Math.max(0, availableBps * BUDGET_HEADROOM - audioStreams * AUDIO_BITRATE);

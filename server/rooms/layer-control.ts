@@ -13,7 +13,7 @@ import type { types as ms } from "mediasoup";
 import type { ConsumerView } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 import { LayerBackoff } from "./layer-backoff";
-import { BudgetCap, splitBudget, videoBudget, type BudgetedVideo } from "./layer-budget";
+import { BudgetCap, layerCosts, splitBudget, videoBudget, type BudgetedVideo } from "./layer-budget";
 import { chooseLayers, consumerPriority, type Fit, type LayerChoice } from "./layer-policy";
 import type { ConsumerAppData, Peer } from "./peer";
 
@@ -140,7 +140,9 @@ export class LayerControl {
       const need = this.needed(c);
       if (need.paused) continue;
       byId.set(c.id, c);
-      videos.push({ id: c.id, priority: this.priorityOf(c), wanted: need.spatialLayer, bitrates: c.appData.layers?.bitrates });
+      const layers = c.appData.layers;
+      const bitrates = layers?.bitrates ? layerCosts(layers.bitrates, layers.measuredBitrates) : undefined;
+      videos.push({ id: c.id, priority: this.priorityOf(c), wanted: need.spatialLayer, bitrates });
     }
     const now = this.now();
     for (const [id, fit] of splitBudget(videoBudget(available, audio), videos)) {

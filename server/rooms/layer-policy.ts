@@ -27,7 +27,13 @@ export const DEFAULT_SPATIAL_LAYER = 1;
  * The producer's layers, lowest first, as mediasoup numbers them; `bitrates`: what receiving
  * each spatial layer costs, from the encodings' declared maxBitrate (layer-budget.ts).
  */
-export type ProducerLayers = { sizes: VideoLayer[]; temporalLayers: number; bitrates?: number[] };
+export type ProducerLayers = {
+  sizes: VideoLayer[];
+  temporalLayers: number;
+  bitrates?: number[];
+  /** What each layer measured at the last quality poll (shared by the producer and its consumers). */
+  measuredBitrates?: number[];
+};
 
 /** "L3T3_KEY" -> 3 spatial, 3 temporal; anything unparsable -> 1 / 1. */
 export function parseScalabilityMode(mode: string | undefined): { spatialLayers: number; temporalLayers: number } {

@@ -6,6 +6,7 @@
 import type { types as ms } from "mediasoup";
 import type { PeerQuality } from "../../lib/signaling/protocol";
 import { fractionLostToPercent, NO_MEDIA_TIMEOUT_MS, qualityLevel, type DownlinkInput } from "../../lib/quality/level";
+import { measuredLayerBitrates } from "./layer-budget";
 import type { Peer } from "./peer";
 
 export const QUALITY_INTERVAL_MS = 2_000;
@@ -53,6 +54,9 @@ export class QualitySampler {
       [...peer.producers.values()].map(async (producer) => {
         const stats = await producer.getStats().catch(() => [] as ms.ProducerStat[]);
         if (producer.closed) return;
+        // what each layer really sends, for the viewers' bandwidth budgets (layer-budget.ts)
+        const layers = producer.appData.layers;
+        if (layers?.bitrates) layers.measuredBitrates = measuredLayerBitrates(producer.rtpParameters.encodings ?? [], stats, layers.bitrates);
         let bytes = 0;
         for (const s of stats) {
           bytes += s.byteCount ?? 0;

@@ -10,6 +10,8 @@ import {
   BUDGET_UP_MS,
   BudgetCap,
   layerBitrates,
+  layerCosts,
+  measuredLayerBitrates,
   splitBudget,
   videoBudget,
   type BudgetedVideo,
@@ -41,6 +43,24 @@ test("layer costs: simulcast from each encoding's maxBitrate, SVC spread by area
   // producerLayers carries them
   const p = producerLayers(LADDER.map((maxBitrate) => ({ maxBitrate, scalabilityMode: "L1T3" })), SIZES);
   assert.deepEqual(p.bitrates, LADDER);
+});
+
+test("measured costs: per simulcast encoding by rid or ssrc, SVC scaled; never above declared, declared where unmeasured", () => {
+  const encodings = [{ rid: "r0" }, { rid: "r1" }, { rid: "r2" }];
+  const stats = [
+    { rid: "r2", bitrate: 900_000 },
+    { rid: "r0", bitrate: 120_000 },
+  ];
+  assert.deepEqual(measuredLayerBitrates(encodings, stats, LADDER), [120_000, 0, 900_000]);
+  assert.deepEqual(measuredLayerBitrates([{ ssrc: 1 }, { ssrc: 2 }], [{ ssrc: 2, bitrate: 400_000 }], [150_000, 500_000]), [0, 400_000]);
+  // SVC: one stream at half its declared maximum → every layer at half
+  assert.deepEqual(measuredLayerBitrates([{}], [{ bitrate: 650_000 }], LADDER), [75_000, 250_000, 650_000]);
+  // costs: measured where it runs (capped at declared), declared where it does not
+  assert.deepEqual(layerCosts(LADDER, [120_000, 0, 2_000_000]), [120_000, 500_000, 1_300_000]);
+  assert.deepEqual(layerCosts(LADDER, undefined), LADDER);
+  // a 720p layer measured at 1 M fits a 1.4 M estimate (what mediasoup probes to: 1.35 × what it sends)
+  const fit = splitBudget(videoBudget(1_400_000, 1), [{ id: "a", priority: 1, wanted: 2, bitrates: layerCosts(LADDER, [140_000, 450_000, 1_000_000]) }]);
+  assert.equal(fit.get("a"), 2);
 });
 
 test("budget: available × headroom minus audio, never negative", () => {
