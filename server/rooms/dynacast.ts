@@ -1,6 +1,7 @@
 // Publisher savings (LiveKit's dynacast): for every video producer, the highest spatial
-// layer any of its consumers needs (layer-policy.ts neededSpatialLayer over their current
-// choices), told to the publisher as `producerDemand` so its browser stops encoding and
+// layer any of its consumers needs (layer-policy.ts neededSpatialLayer over what their tiles
+// need — before each viewer's bandwidth budget, so the SFU keeps a higher layer to probe
+// towards while a viewer's estimate grows), told to the publisher as `producerDemand` so its browser stops encoding and
 // sending the layers above — or the whole producer when nobody can see it — and starts again
 // as soon as someone needs them. Upgrades go out at once (a viewer is waiting for them);
 // downgrades wait DOWNGRADE_DELAY_MS and are dropped if the need comes back meanwhile, so a
@@ -83,7 +84,10 @@ export class Dynacast {
 
   private needed(entry: Entry): number | null {
     const choices = [];
-    for (const c of entry.consumers) if (!c.closed && c.appData.choice) choices.push(c.appData.choice);
+    for (const c of entry.consumers) {
+      const need = c.appData.need ?? c.appData.choice;
+      if (!c.closed && need) choices.push(need);
+    }
     if (choices.length === 0) return STANDBY_LAYER;
     const top = (entry.producer.appData.layers?.sizes.length ?? 1) - 1;
     const need = neededSpatialLayer(choices);

@@ -5,11 +5,15 @@
 // shown. Its priority in the transport's bandwidth distribution follows its source and the
 // active speaker. Every change of what a consumer needs is passed on to dynacast. When the
 // bandwidth estimate had to take a consumer down, it is held there for a while
-// (layer-backoff.ts) instead of oscillating between layers on a slow link.
+// (layer-backoff.ts) instead of oscillating between layers on a slow link. And before that
+// happens: no consumer prefers a layer its viewer's bandwidth budget cannot carry
+// (layer-budget.ts, from the receive transport's estimate the quality poll reads); the
+// stricter of the two caps wins.
 import type { types as ms } from "mediasoup";
 import type { ConsumerView } from "../../lib/signaling/protocol";
 import type { Logger } from "../logger";
 import { LayerBackoff } from "./layer-backoff";
+import { BudgetCap, layerCosts, splitBudget, videoBudget, type BudgetedVideo } from "./layer-budget";
 import { chooseLayers, consumerPriority, type Fit, type LayerChoice } from "./layer-policy";
 import type { ConsumerAppData, Peer } from "./peer";
 
@@ -36,6 +40,10 @@ export class LayerControl {
   /** One change at a time per consumer (pause/resume/preferred layers must not interleave). */
   private readonly chains = new WeakMap<LayerConsumer, Promise<void>>();
   private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null }>();
+  /** Bandwidth budget: each viewer's consumers, its last estimate, each consumer's cap. */
+  private readonly byViewer = new Map<string, Set<LayerConsumer>>();
+  private readonly estimates = new Map<string, number>();
+  private readonly budgetCaps = new WeakMap<LayerConsumer, BudgetCap>();
 
   constructor(
     private readonly hooks: LayerControlHooks,
@@ -46,6 +54,8 @@ export class LayerControl {
   async init(consumer: LayerConsumer): Promise<void> {
     consumer.appData.ready = false;
     consumer.appData.view = null;
+    this.track(consumer);
+    this.rebalance(consumer.appData.peerId, true);
     consumer.appData.choice = this.choose(consumer);
     const jobs: Promise<void>[] = [];
     if (consumer.kind === "video") {
@@ -78,7 +88,72 @@ export class LayerControl {
       consumer.appData.view = { visible: v.visible, width: v.width, height: v.height };
       jobs.push(this.apply(consumer, { keyFrame: true }));
     }
+    // what the tiles need changed: the budget is shared out again (applied through the chains)
+    this.rebalance(peer.id, true);
     await Promise.all(jobs);
+  }
+
+  /**
+   * The SFU's estimate of what `viewerId`'s receive transport carries (bit/s; from the
+   * quality poll). Each of its video consumers gets its share; caps that change are applied.
+   */
+  bandwidthChanged(viewerId: string, availableBps: number): void {
+    if (!Number.isFinite(availableBps) || availableBps <= 0) return;
+    this.estimates.set(viewerId, availableBps);
+    this.rebalance(viewerId, true);
+  }
+
+  /** The highest spatial layer the bandwidth budget lets `consumer` prefer (null: no estimate yet). */
+  budgetCapOf(consumer: LayerConsumer): number | null {
+    return this.budgetCaps.get(consumer)?.value ?? null;
+  }
+
+  private track(consumer: LayerConsumer): void {
+    const viewer = consumer.appData.peerId;
+    let set = this.byViewer.get(viewer);
+    if (!set) this.byViewer.set(viewer, (set = new Set()));
+    set.add(consumer);
+    consumer.observer.once("close", () => {
+      set.delete(consumer);
+      if (set.size === 0 && this.byViewer.get(viewer) === set) {
+        this.byViewer.delete(viewer);
+        this.estimates.delete(viewer);
+      }
+    });
+  }
+
+  /** Shares the viewer's budget over its visible layered videos; `apply`: apply changed caps. */
+  private rebalance(viewerId: string, apply: boolean): void {
+    const available = this.estimates.get(viewerId);
+    const consumers = this.byViewer.get(viewerId);
+    if (available === undefined || !consumers) return;
+    let audio = 0;
+    const videos: BudgetedVideo[] = [];
+    const byId = new Map<string, LayerConsumer>();
+    for (const c of consumers) {
+      if (c.closed) continue;
+      if (c.kind === "audio") {
+        if (!c.paused && !c.producerPaused) audio++;
+        continue;
+      }
+      if (!layered(c)) continue;
+      const need = this.needed(c);
+      if (need.paused) continue;
+      byId.set(c.id, c);
+      const layers = c.appData.layers;
+      const bitrates = layers?.bitrates ? layerCosts(layers.bitrates, layers.measuredBitrates) : undefined;
+      videos.push({ id: c.id, priority: this.priorityOf(c), wanted: need.spatialLayer, bitrates });
+    }
+    const now = this.now();
+    for (const [id, fit] of splitBudget(videoBudget(available, audio), videos)) {
+      const c = byId.get(id)!;
+      let cap = this.budgetCaps.get(c);
+      if (!cap) this.budgetCaps.set(c, (cap = new BudgetCap()));
+      const before = cap.value;
+      if (!cap.update(fit, now)) continue;
+      this.hooks.log.debug({ consumer: id, available, from: before, to: cap.value }, "bandwidth budget: layer cap");
+      if (apply) void this.apply(c, { keyFrame: false });
+    }
   }
 
   /** The active speaker changed: their camera consumers get a higher priority, the previous one's drop. */
@@ -90,6 +165,8 @@ export class LayerControl {
         c.setPriority(this.priorityOf(c)).catch(() => undefined);
       }
     }
+    // the budget's order follows the priorities
+    for (const viewer of this.byViewer.keys()) this.rebalance(viewer, true);
   }
 
   private priorityOf(c: LayerConsumer): number {
@@ -105,12 +182,21 @@ export class LayerControl {
     return chooseLayers(c.appData.layers, c.appData.view ?? null, fitFor(c));
   }
 
-  /** What the tile needs, held down while the link could not carry more. */
-  private choose(c: LayerConsumer): LayerChoice {
+  /** What the tile needs, held down while the link could not carry more (congestion backoff). */
+  private needed(c: LayerConsumer): LayerChoice {
     const want = this.wanted(c);
     const cap = this.backoffs.get(c)?.backoff.capAt(this.now()) ?? null;
     if (want.paused || cap === null || want.spatialLayer <= cap) return want;
     return { ...want, spatialLayer: cap };
+  }
+
+  /** What the consumer prefers: its need, within the viewer's bandwidth budget. */
+  private choose(c: LayerConsumer): LayerChoice {
+    const need = this.needed(c);
+    c.appData.need = need;
+    const cap = this.budgetCaps.get(c)?.value ?? null;
+    if (need.paused || cap === null || need.spatialLayer <= cap) return need;
+    return { ...need, spatialLayer: cap };
   }
 
   private watchCongestion(consumer: LayerConsumer): void {
@@ -146,10 +232,11 @@ export class LayerControl {
   private async applyNow(consumer: LayerConsumer, { keyFrame }: { keyFrame: boolean }): Promise<void> {
     if (consumer.closed) return;
     const before = consumer.appData.choice;
+    const beforeNeed = consumer.appData.need;
     const choice = this.choose(consumer);
     const changed = !sameChoice(before, choice);
     consumer.appData.choice = choice;
-    if (changed) this.hooks.demandChanged(consumer);
+    if (changed || !sameChoice(beforeNeed, consumer.appData.need!)) this.hooks.demandChanged(consumer);
     if (choice.paused) {
       if (!consumer.paused) await consumer.pause();
       return;

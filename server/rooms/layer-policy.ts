@@ -4,6 +4,7 @@
 // it. mediasoup's bandwidth estimation may still pick a lower layer under congestion; the
 // preferred layers are the ceiling.
 import type { VideoLayer } from "../../lib/signaling/protocol";
+import { layerBitrates } from "./layer-budget";
 
 /** How a viewer shows a video: size in device pixels, visibility (null = not reported yet). */
 export type ViewerView = { visible: boolean; width: number; height: number };
@@ -22,8 +23,17 @@ export type LayerChoice =
  */
 export const DEFAULT_SPATIAL_LAYER = 1;
 
-/** The producer's layers, lowest first, as mediasoup numbers them. */
-export type ProducerLayers = { sizes: VideoLayer[]; temporalLayers: number };
+/**
+ * The producer's layers, lowest first, as mediasoup numbers them; `bitrates`: what receiving
+ * each spatial layer costs, from the encodings' declared maxBitrate (layer-budget.ts).
+ */
+export type ProducerLayers = {
+  sizes: VideoLayer[];
+  temporalLayers: number;
+  bitrates?: number[];
+  /** What each layer measured at the last quality poll (shared by the producer and its consumers). */
+  measuredBitrates?: number[];
+};
 
 /** "L3T3_KEY" -> 3 spatial, 3 temporal; anything unparsable -> 1 / 1. */
 export function parseScalabilityMode(mode: string | undefined): { spatialLayers: number; temporalLayers: number } {
@@ -39,19 +49,23 @@ export function parseScalabilityMode(mode: string | undefined): { spatialLayers:
  * to be half the size of the one above, from a 1280x720 top layer.
  */
 export function producerLayers(
-  encodings: ReadonlyArray<{ scalabilityMode?: string }>,
+  encodings: ReadonlyArray<{ scalabilityMode?: string; maxBitrate?: number }>,
   declared: ReadonlyArray<VideoLayer> | undefined,
 ): ProducerLayers {
   const first = parseScalabilityMode(encodings[0]?.scalabilityMode);
   const spatial = encodings.length > 1 ? encodings.length : first.spatialLayers;
   const temporalLayers = first.temporalLayers;
-  if (declared && declared.length === spatial) return { sizes: [...declared], temporalLayers };
-  const sizes: VideoLayer[] = [];
-  for (let i = 0; i < spatial; i++) {
-    const down = 2 ** (spatial - 1 - i);
-    sizes.push({ width: Math.round(1280 / down), height: Math.round(720 / down) });
+  let sizes: VideoLayer[];
+  if (declared && declared.length === spatial) sizes = [...declared];
+  else {
+    sizes = [];
+    for (let i = 0; i < spatial; i++) {
+      const down = 2 ** (spatial - 1 - i);
+      sizes.push({ width: Math.round(1280 / down), height: Math.round(720 / down) });
+    }
   }
-  return { sizes, temporalLayers };
+  const bitrates = layerBitrates(encodings, sizes);
+  return bitrates ? { sizes, temporalLayers, bitrates } : { sizes, temporalLayers };
 }
 
 /** A layer of this size shows the tile without upscaling. */

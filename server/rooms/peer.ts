@@ -42,8 +42,13 @@ export type ConsumerAppData = {
   ready?: boolean;
   /** How the viewer shows it (null: not reported yet). */
   view?: ViewerView | null;
-  /** What the layer policy chose last (paused = nobody can see it). */
+  /** What the layer policy chose last (paused = nobody can see it), within the viewer's bandwidth budget. */
   choice?: LayerChoice;
+  /**
+   * What the tile needs (with any congestion hold) before the bandwidth budget: what dynacast
+   * keeps the publisher sending, so the SFU can still probe for room to go up.
+   */
+  need?: LayerChoice;
 };
 
 /** What the client measured on its inbound RTP (reportReceiveQuality). */

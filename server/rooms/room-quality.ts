@@ -6,6 +6,7 @@
 import type { types as ms } from "mediasoup";
 import type { PeerQuality } from "../../lib/signaling/protocol";
 import { fractionLostToPercent, NO_MEDIA_TIMEOUT_MS, qualityLevel, type DownlinkInput } from "../../lib/quality/level";
+import { measuredLayerBitrates } from "./layer-budget";
 import type { Peer } from "./peer";
 
 export const QUALITY_INTERVAL_MS = 2_000;
@@ -17,6 +18,9 @@ const SAMPLED_CONSUMERS = 2;
 export class QualitySampler {
   private running = false;
   private rttConsumerCursor = 0;
+
+  /** `downlinkEstimate`: the SFU's estimate towards each peer, as read (the layer budget uses it). */
+  constructor(private readonly downlinkEstimate: (peer: Peer, availableBps: number) => void = () => undefined) {}
 
   /**
    * One round over `peers`; null when a round is still running. `suspended(producerId)`:
@@ -50,6 +54,9 @@ export class QualitySampler {
       [...peer.producers.values()].map(async (producer) => {
         const stats = await producer.getStats().catch(() => [] as ms.ProducerStat[]);
         if (producer.closed) return;
+        // what each layer really sends, for the viewers' bandwidth budgets (layer-budget.ts)
+        const layers = producer.appData.layers;
+        if (layers?.bitrates) layers.measuredBitrates = measuredLayerBitrates(producer.rtpParameters.encodings ?? [], stats, layers.bitrates);
         let bytes = 0;
         for (const s of stats) {
           bytes += s.byteCount ?? 0;
@@ -128,6 +135,7 @@ export class QualitySampler {
     const round = (n: number) => Math.round(n * 10) / 10;
     const report = peer.receiveReport && now - peer.receiveReport.at <= RECEIVE_REPORT_MAX_AGE_MS ? peer.receiveReport : null;
     const available = availableBps as number | null;
+    if (available !== null) this.downlinkEstimate(peer, available);
     const downlink: DownlinkInput | undefined =
       active.length > 0
         ? {

@@ -84,7 +84,7 @@ export class Room extends EventEmitter<RoomEvents> {
   private readonly maxPeers: number;
   private readonly observer: RoomObserver;
   private readonly qualityTimer: NodeJS.Timeout;
-  private readonly quality = new QualitySampler();
+  private readonly quality = new QualitySampler((peer, bps) => this.media.layers.bandwidthChanged(peer.id, bps));
 
   static async create(options: RoomOptions): Promise<Room> {
     const log = options.logger.child({ room: options.roomId });

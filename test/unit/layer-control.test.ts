@@ -4,56 +4,11 @@
 // active speaker, dynacast told about every change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventEmitter } from "node:events";
 import pino from "pino";
 import { BACKOFF_INITIAL_MS } from "../../server/rooms/layer-backoff";
 import { LayerControl } from "../../server/rooms/layer-control";
 import { PRIORITY } from "../../server/rooms/layer-policy";
-
-const layers = {
-  sizes: [
-    { width: 320, height: 180 },
-    { width: 640, height: 360 },
-    { width: 1280, height: 720 },
-  ],
-  temporalLayers: 3,
-};
-
-function fakeConsumer(id: string, opts: { kind?: "audio" | "video"; source?: string; from?: string } = {}) {
-  const calls: string[] = [];
-  const events = new EventEmitter();
-  const c = {
-    id,
-    on: (name: string, fn: (...args: unknown[]) => void) => events.on(name, fn),
-    emit: (name: string, ...args: unknown[]) => events.emit(name, ...args),
-    observer: new EventEmitter(),
-    kind: opts.kind ?? "video",
-    type: opts.kind === "audio" ? "simple" : "simulcast",
-    producerId: `p-${id}`,
-    closed: false,
-    paused: true,
-    calls,
-    appData: { peerId: "viewer", producerPeerId: opts.from ?? "pub", source: opts.source ?? "camera", layers } as Record<string, unknown>,
-    async pause() {
-      calls.push("pause");
-      c.paused = true;
-    },
-    async resume() {
-      calls.push("resume");
-      c.paused = false;
-    },
-    async setPreferredLayers(l: { spatialLayer: number; temporalLayer: number }) {
-      calls.push(`layers ${l.spatialLayer}/${l.temporalLayer}`);
-    },
-    async setPriority(p: number) {
-      calls.push(`priority ${p}`);
-    },
-    async requestKeyFrame() {
-      calls.push("keyframe");
-    },
-  };
-  return c;
-}
+import { fakeConsumer } from "./fake-layer-consumer";
 
 function control(active: () => string | null = () => null, now: () => number = Date.now) {
   const demand: string[] = [];
