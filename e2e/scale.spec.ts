@@ -17,7 +17,10 @@ import type { MeetingRoom } from "./fixtures/room";
 const noNetns = netnsUnavailableReason();
 
 test.describe("a capped downlink gets a lower layer, smoothly (network namespace)", () => {
-  test.describe.configure({ mode: "serial" });
+  // One retry, reported as "flaky" when used: under tbf, mediasoup's bandwidth estimate
+  // sometimes collapses for a few seconds (to ~140 kbit/s on a 300 kbit/s link), and the
+  // lowest layer then drops to its base temporal layer (~8 fps) for the measured window.
+  test.describe.configure({ mode: "serial", retries: 1 });
   test.skip(noNetns !== null, noNetns ?? "");
   let net: NetHost;
   let server: AppServer;
@@ -146,13 +149,28 @@ test.describe("per-viewer layers and dynacast", () => {
         { timeout: 20_000, intervals: [0] },
       )
       .toBeGreaterThanOrEqual(640);
-    await ben.page.setViewportSize({ width: 640, height: 480 });
+    // smaller tiles, but all three still on one page (at 640 px the controls wrap to two
+    // rows and Ana's tile moves to page 2)
+    await ben.page.setViewportSize({ width: 900, height: 420 });
+    // a window without a decoding sample (the tile re-laid out) is no answer: keep polling
     await expect
-      .poll(async () => (await decodingOf(ben.page, "Ana", 1000))?.frameWidth ?? 0, { timeout: 15_000, intervals: [0] })
+      .poll(async () => (await decodingOf(ben.page, "Ana", 1000))?.frameWidth ?? Number.POSITIVE_INFINITY, {
+        timeout: 15_000,
+        intervals: [0],
+      })
       .toBeLessThan(big!.frameWidth);
-    const small = await decodingOf(ben.page, "Ana", 2000);
-    console.log(`[scale] tile shrunk: ${big!.frameWidth} -> ${small?.frameWidth} px wide`);
-    expect(small!.fps, "still decoding after the switch").toBeGreaterThan(5);
+    let small: Awaited<ReturnType<typeof decodingOf>> = null;
+    await expect
+      .poll(
+        async () => {
+          small = await decodingOf(ben.page, "Ana", 2000);
+          return small?.fps ?? 0;
+        },
+        { timeout: 10_000, intervals: [0], message: "still decoding after the switch" },
+      )
+      .toBeGreaterThan(5);
+    console.log(`[scale] tile shrunk: ${big!.frameWidth} -> ${small!.frameWidth} px wide at ${small!.fps} fps`);
+    expect(small!.frameWidth, "the smaller layer").toBeLessThan(big!.frameWidth);
   });
 
   test("a tile on another page is paused on the server and its publisher stops; shown again, a frame within 1 s", async () => {
