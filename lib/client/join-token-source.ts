@@ -1,6 +1,7 @@
 // The join token of one room session: fetched once and reused while fresh; a guest without a
 // name waits for one (the site needs it before it signs a token); after a node could not be
 // reached, the next fetch tells the site so that it can name another node.
+import { deferred, type Deferred } from "./deferred";
 import { JOIN_TOKEN_MAX_AGE_MS, JoinTokenError, fetchJoinToken, type JoinToken } from "./join-token";
 
 /** Typing pauses this long before a waiting warm-up goes on with the name typed so far. */
@@ -24,7 +25,7 @@ export class JoinTokenSource {
   private pending: Promise<JoinToken> | null = null;
   /** Several nodes: the node URL the last reconnect could not reach (a hint for the token route). */
   private unreachable: string | null = null;
-  private nameWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
+  private nameWaiter: Deferred<void> | null = null;
   private nameTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: JoinTokenSourceOptions) {}
@@ -67,11 +68,7 @@ export class JoinTokenSource {
           (err.code === "display_name_required" || !this.opts.displayName().trim());
         if (!needsName || gaveUp()) throw err;
         this.opts.onWaitingForName(true);
-        if (!this.nameWaiter) {
-          let resolve!: () => void;
-          const promise = new Promise<void>((r) => (resolve = r));
-          this.nameWaiter = { promise, resolve };
-        }
+        this.nameWaiter ??= deferred<void>();
         await this.nameWaiter.promise;
         this.opts.onWaitingForName(false);
       }

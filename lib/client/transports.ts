@@ -13,6 +13,7 @@ import type {
 } from "mediasoup-client/types";
 import type { MediaSource, Method, RequestData, ResponseData, TransportDirection, VideoLayer } from "@/lib/signaling/protocol";
 import { countRecovery } from "./recovery-log";
+import { deferred } from "./deferred";
 
 /** A request on whatever signaling socket is current; rejects when there is none. */
 export type Signal = <M extends Method>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -52,13 +53,6 @@ async function receivesWithin(transport: Transport, ms: number): Promise<boolean
     if (now !== null && (first === null || now > first)) return true;
   }
   return false;
-}
-
-type Deferred<T> = { promise: Promise<T>; resolve: (v: T) => void };
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 export interface TransportHooks {
