@@ -40,6 +40,12 @@ const noNetns = netnsUnavailableReason();
 
 test.describe("network faults on one peer (network namespace)", () => {
   test.skip(noNetns !== null, noNetns ?? "");
+  // One retry, reported as "flaky" when used. After an address change the browser learns of
+  // its new network only ~2 s later (Chromium's network-change delay on Linux), so the ICE
+  // restart completes at ~2.2 s, and its restarted bandwidth estimate then paces out what
+  // queued during the outage before the first new picture: 2.7-4.4 s measured here against
+  // the 5 s bar, closer to it on a loaded machine.
+  test.describe.configure({ retries: 1 });
   let net: NetHost;
   let server: AppServer;
   let room: MeetingRoom;
@@ -161,12 +167,16 @@ test.describe("server-side faults", () => {
   });
 
   test("SIGKILL of every mediasoup worker: the room moves, media both ways within 5 s", async () => {
+    const before = await recoveryCounters(ana);
     const killed = server.killWorkers();
     expect(killed.length).toBe(2);
     const t0 = Date.now();
-    await expectMediaBothWays(ana, ben, RECOVERY_MS, "after worker kill");
+    // count only frames of the rebuilt media (a frame still in a jitter buffer is no recovery)
+    await expect
+      .poll(async () => (await recoveryCounters(ana)).mediaResets, { timeout: RECOVERY_MS, intervals: [50] })
+      .toBeGreaterThan(before.mediaResets);
+    await expectMediaBothWays(ana, ben, RECOVERY_MS - (Date.now() - t0), "after worker kill");
     console.log(`[resilience] workers killed: media both ways ${Date.now() - t0} ms later`);
-    expect((await recoveryCounters(ana)).mediaResets).toBeGreaterThan(0);
     await expectSameCall([ana, ben]);
     const s = await server.stats();
     expect(s.joinedPeers).toBe(2);

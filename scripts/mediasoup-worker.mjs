@@ -20,7 +20,12 @@ const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const MS_DIR = path.join(PROJECT_DIR, 'node_modules', 'mediasoup');
 const RELEASE_DIR = path.join(MS_DIR, 'worker', 'out', 'Release');
 const TARGET_BIN = path.join(RELEASE_DIR, 'mediasoup-worker');
-const PATCH_FILE = path.join(PROJECT_DIR, 'scripts', 'mediasoup', 'mediasoup-3.19.3-debian12-system-libs.patch');
+const PATCH_DIR = path.join(PROJECT_DIR, 'scripts', 'mediasoup');
+// Applied in name order: the build against Debian's libraries, then behaviour fixes (each
+// patch says why in its comments). All of them make the cache key and the install stamp.
+const PATCH_FILES = fs.readdirSync(PATCH_DIR).filter((f) => f.endsWith('.patch')).sort().map((f) => path.join(PATCH_DIR, f));
+/** Next to the installed binary: which version + patch set it was built from. */
+const STAMP_FILE = `${TARGET_BIN}.meet-build`;
 const JOBS = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 const DOWNLOAD_TIMEOUT_MS = Number(process.env.MEDIASOUP_WORKER_DOWNLOAD_TIMEOUT_MS) || 8000;
 
@@ -64,10 +69,29 @@ function installFile(src, dest) {
   fs.renameSync(tmp, dest);
 }
 
+/** version + a hash over every patch (name and content): a changed patch means another build. */
+function buildKey(version) {
+  const h = createHash('sha256');
+  for (const f of PATCH_FILES) h.update(path.basename(f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  return `${version}-${h.digest('hex').slice(0, 12)}`;
+}
+
 function cacheDirFor(version) {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const patchHash = createHash('sha256').update(fs.readFileSync(PATCH_FILE)).digest('hex').slice(0, 12);
-  return path.join(base, 'meet', 'mediasoup-worker', `${version}-${patchHash}`);
+  return path.join(base, 'meet', 'mediasoup-worker', buildKey(version));
+}
+
+function installWorker(src, version) {
+  installFile(src, TARGET_BIN);
+  fs.writeFileSync(STAMP_FILE, `${buildKey(version)}\n`);
+}
+
+function installedKey() {
+  try {
+    return fs.readFileSync(STAMP_FILE, 'utf8').trim();
+  } catch {
+    return null;
+  }
 }
 
 /** Puts bin into cacheDir atomically (temp dir + rename). Never fatal. */
@@ -302,8 +326,8 @@ async function buildLocally(pkg, tmpRoot) {
     fail('no prebuilt worker could be downloaded and the local build recipe is for Debian Linux only. ' +
       'Set MEDIASOUP_WORKER_BIN to a mediasoup-worker binary of the same version, or run (cd node_modules/mediasoup && node npm-scripts.mjs postinstall)');
   }
-  if (!fs.existsSync(PATCH_FILE)) fail(`patch not found: ${PATCH_FILE}`);
-  if (pkg.version !== '3.19.3') warn(`the patch is for mediasoup 3.19.3, node_modules has ${pkg.version}; it may not apply`);
+  if (!PATCH_FILES.length) fail(`no patches found in ${PATCH_DIR}`);
+  if (pkg.version !== '3.19.3') warn(`the patches are for mediasoup 3.19.3, node_modules has ${pkg.version}; they may not apply`);
 
   const buildRoot = fs.mkdtempSync(path.join(tmpRoot, 'build-'));
   const logFile = path.join(buildRoot, 'build.log');
@@ -316,11 +340,13 @@ async function buildLocally(pkg, tmpRoot) {
     log(`step 1/6: checking Debian build packages (${elapsed()})`);
     ensureDebianPackages(logFile);
 
-    log(`step 2/6: copying worker sources and applying ${path.basename(PATCH_FILE)} (${elapsed()})`);
+    log(`step 2/6: copying worker sources and applying ${PATCH_FILES.map((f) => path.basename(f)).join(', ')} (${elapsed()})`);
     const workerDir = path.join(buildRoot, 'worker');
     const skip = new Set(['out', 'prebuild', 'pip_invoke', 'build'].map((d) => path.join(MS_DIR, 'worker', d)));
     fs.cpSync(path.join(MS_DIR, 'worker'), workerDir, { recursive: true, filter: (src) => !skip.has(src) });
-    await run('patch', ['-p1', '--forward', '--batch', '-i', PATCH_FILE], { cwd: workerDir, logFile, label: 'patch' });
+    for (const patch of PATCH_FILES) {
+      await run('patch', ['-p1', '--forward', '--batch', '-i', patch], { cwd: workerDir, logFile, label: `patch ${path.basename(patch)}` });
+    }
 
     log(`step 3/6: building libsrtp 2.5.0 with OpenSSL from Debian's source package (${elapsed()})`);
     const prefix = path.join(buildRoot, 'prefix');
@@ -385,17 +411,19 @@ async function main() {
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
 
   const existing = workerRuns(TARGET_BIN);
-  if (existing.ok) {
-    log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs (exit 41); nothing to do`);
+  const key = buildKey(pkg.version);
+  if (existing.ok && installedKey() === key) {
+    log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs (exit 41) and is build ${key}; nothing to do`);
     return;
   }
+  if (existing.ok) log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs but is not build ${key} (the patches changed); replacing it`);
 
   const cacheDir = cacheDirFor(pkg.version);
   const cachedBin = path.join(cacheDir, 'mediasoup-worker');
   if (fs.existsSync(cachedBin)) {
     const chk = workerRuns(cachedBin);
     if (chk.ok) {
-      installFile(cachedBin, TARGET_BIN);
+      installWorker(cachedBin, pkg.version);
       log(`installed the cached worker ${cachedBin} (${elapsed()})`);
       return;
     }
@@ -409,14 +437,14 @@ async function main() {
     const prebuilt = await downloadPrebuilt(pkg, tmpRoot);
     if (prebuilt) {
       storeInCache(cacheDir, prebuilt, { version: pkg.version, source: 'prebuilt download' });
-      installFile(prebuilt, TARGET_BIN);
-      log(`installed the prebuilt worker at ${path.relative(PROJECT_DIR, TARGET_BIN)} (${elapsed()})`);
+      installWorker(prebuilt, pkg.version);
+      log(`installed the prebuilt worker (without this project's behaviour patches) at ${path.relative(PROJECT_DIR, TARGET_BIN)} (${elapsed()})`);
       return;
     }
     keepTmp = true; // keep the build dir (and its log) if the build fails
     const built = await buildLocally(pkg, tmpRoot);
-    storeInCache(cacheDir, built.bin, { version: pkg.version, source: 'local build', srtp: built.srtp, patch: path.basename(PATCH_FILE) });
-    installFile(built.bin, TARGET_BIN);
+    storeInCache(cacheDir, built.bin, { version: pkg.version, source: 'local build', srtp: built.srtp, patches: PATCH_FILES.map((f) => path.basename(f)) });
+    installWorker(built.bin, pkg.version);
     const chk = workerRuns(TARGET_BIN);
     if (!chk.ok) fail(`installed worker does not run: ${chk.why}`);
     keepTmp = false;

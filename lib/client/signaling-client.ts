@@ -19,6 +19,8 @@ import {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 8_000;
+/** How often the liveness timer looks; pings still go every PING_INTERVAL_MS. */
+export const LIVENESS_CHECK_MS = 100;
 
 /** Server error codes plus the ones this client produces itself. */
 export type SignalingErrorCode = ErrorCode | "TIMEOUT" | "DISCONNECTED";
@@ -54,6 +56,17 @@ type Pending = {
 export type RttFigures = { count: number; firstMs: number; lastMs: number; maxMs: number; meanMs: number };
 
 type NotificationListener<N extends NotificationName> = (data: NotificationData<N>) => void;
+
+/**
+ * What one liveness tick concludes: "dead" when no frame came for the timeout. A tick that
+ * itself comes later than the timeout means the page was frozen (a busy main thread), not
+ * that the server went quiet — frames may be queued behind this very callback — so it
+ * judges nothing; the next tick does.
+ */
+export function livenessVerdict(now: number, lastTickAt: number, lastFrameAt: number): "dead" | "alive" {
+  if (now - lastTickAt > CLIENT_LIVENESS_TIMEOUT_MS) return "alive";
+  return now - lastFrameAt > CLIENT_LIVENESS_TIMEOUT_MS ? "dead" : "alive";
+}
 
 export function defaultSignalingUrl(): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
@@ -187,19 +200,28 @@ export class SignalingClient {
 
   /**
    * Pings every PING_INTERVAL_MS; if nothing arrives for CLIENT_LIVENESS_TIMEOUT_MS the
-   * socket is dropped and close listeners hear code 4004 at once (no waiting for TCP).
+   * socket is dropped and close listeners hear code 4004 at once (no waiting for TCP). The
+   * timer looks every LIVENESS_CHECK_MS, so the link is declared dead at the timeout (not up
+   * to a ping interval after it).
    */
   startLiveness(): void {
     if (this.livenessTimer || this._state !== "open") return;
     this.lastFrameAt = Date.now();
+    let lastPingAt = 0;
+    let lastTickAt = Date.now();
     this.livenessTimer = setInterval(() => {
       if (this._state !== "open") return this.stopLiveness();
-      if (Date.now() - this.lastFrameAt > CLIENT_LIVENESS_TIMEOUT_MS) {
+      const now = Date.now();
+      const verdict = livenessVerdict(now, lastTickAt, this.lastFrameAt);
+      lastTickAt = now;
+      if (verdict === "dead") {
         this.declareDead("no answer from the server");
         return;
       }
+      if (now - lastPingAt < PING_INTERVAL_MS) return;
+      lastPingAt = now;
       this.request("ping", {}, { timeoutMs: CLIENT_LIVENESS_TIMEOUT_MS * 2 }).catch(() => undefined);
-    }, PING_INTERVAL_MS);
+    }, LIVENESS_CHECK_MS);
   }
 
   private stopLiveness(): void {

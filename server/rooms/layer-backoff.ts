@@ -21,12 +21,14 @@ export class LayerBackoff {
 
   /**
    * mediasoup moved the consumer to spatial layer `current` (null: none, e.g. the producer
-   * paused) while the viewer's tile wanted `wanted`. Returns true when this starts a hold.
+   * paused) while the viewer's tile wanted `wanted`. `sourceLost`: the producer stopped
+   * sending the layer the consumer was on (its own network failed, or it dropped the layer)
+   * — the viewer's link is not to blame, so no hold. Returns true when this starts a hold.
    */
-  onLayersChange(current: number | null, wanted: number, now: number): boolean {
+  onLayersChange(current: number | null, wanted: number, now: number, sourceLost = false): boolean {
     const previous = this.current;
     this.current = current;
-    if (current === null || previous === null) return false;
+    if (current === null || previous === null || sourceLost) return false;
     if (current > previous) {
       this.lastUpgradeAt = now;
       return false;

@@ -19,6 +19,9 @@ import type { ConsumerAppData, Peer } from "./peer";
 
 export type LayerConsumer = ms.Consumer<ConsumerAppData>;
 
+/** After a publisher's media path changed, how long its viewers prefer its smallest layer. */
+export const RESTART_LOW_MS = 2_000;
+
 export interface LayerControlHooks {
   /** The peer id of the active speaker (null: none). */
   activeSpeaker(): string | null;
@@ -39,11 +42,13 @@ function sameChoice(a: LayerChoice | undefined, b: LayerChoice): boolean {
 export class LayerControl {
   /** One change at a time per consumer (pause/resume/preferred layers must not interleave). */
   private readonly chains = new WeakMap<LayerConsumer, Promise<void>>();
-  private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null }>();
+  private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null; layer: number | null }>();
   /** Bandwidth budget: each viewer's consumers, its last estimate, each consumer's cap. */
   private readonly byViewer = new Map<string, Set<LayerConsumer>>();
   private readonly estimates = new Map<string, number>();
   private readonly budgetCaps = new WeakMap<LayerConsumer, BudgetCap>();
+  /** Publishers whose path changed: until when their viewers start from the smallest layer. */
+  private readonly restartLowUntil = new Map<string, number>();
 
   constructor(
     private readonly hooks: LayerControlHooks,
@@ -156,6 +161,33 @@ export class LayerControl {
     }
   }
 
+  /**
+   * The publisher's media path changed (a new ICE tuple after a network change). Its browser
+   * restarts its bandwidth estimate low and holds its larger layers back for a while, though
+   * a few of their packets still get through — enough for the SFU to pick such a layer and
+   * wait for a key frame that does not come. So its viewers start again from the smallest
+   * layer (small key frame, always sent) and go back to what their tiles need after
+   * RESTART_LOW_MS. What the publisher is asked to send (dynacast) does not change.
+   */
+  publisherPathChanged(publisherId: string): void {
+    const until = this.now() + RESTART_LOW_MS;
+    this.restartLowUntil.set(publisherId, until);
+    const affected: LayerConsumer[] = [];
+    for (const set of this.byViewer.values()) {
+      for (const c of set) if (!c.closed && layered(c) && c.appData.producerPeerId === publisherId) affected.push(c);
+    }
+    for (const c of affected) void this.apply(c, { keyFrame: false });
+    const timer = setTimeout(() => {
+      if (this.restartLowUntil.get(publisherId) === until) this.restartLowUntil.delete(publisherId);
+      for (const c of affected) if (!c.closed) void this.apply(c, { keyFrame: false });
+    }, RESTART_LOW_MS + 10);
+    timer.unref();
+  }
+
+  private restartingLow(c: LayerConsumer): boolean {
+    return (this.restartLowUntil.get(c.appData.producerPeerId) ?? 0) > this.now();
+  }
+
   /** The active speaker changed: their camera consumers get a higher priority, the previous one's drop. */
   activeSpeakerChanged(previous: string | null, next: string | null, peers: Iterable<Peer>): void {
     for (const peer of peers) {
@@ -190,22 +222,28 @@ export class LayerControl {
     return { ...want, spatialLayer: cap };
   }
 
-  /** What the consumer prefers: its need, within the viewer's bandwidth budget. */
+  /** What the consumer prefers: its need, within the viewer's bandwidth budget (and a path restart). */
   private choose(c: LayerConsumer): LayerChoice {
     const need = this.needed(c);
     c.appData.need = need;
-    const cap = this.budgetCaps.get(c)?.value ?? null;
+    const cap = layered(c) && this.restartingLow(c) ? 0 : (this.budgetCaps.get(c)?.value ?? null);
     if (need.paused || cap === null || need.spatialLayer <= cap) return need;
     return { ...need, spatialLayer: cap };
   }
 
   private watchCongestion(consumer: LayerConsumer): void {
-    const state = { backoff: new LayerBackoff(), timer: null as NodeJS.Timeout | null };
+    const state = { backoff: new LayerBackoff(), timer: null as NodeJS.Timeout | null, layer: null as number | null };
     this.backoffs.set(consumer, state);
     consumer.on("layerschange", (layers) => {
       const want = this.wanted(consumer);
       const wanted = want.paused ? 0 : want.spatialLayer;
-      if (!state.backoff.onLayersChange(layers ? layers.spatialLayer : null, wanted, this.now())) return;
+      const previous = state.layer;
+      state.layer = layers ? layers.spatialLayer : null;
+      // the score event precedes layerschange: a layer whose stream died at the producer shows 0
+      const scores = consumer.score?.producerScores ?? [];
+      const sourceLost = previous !== null && (scores[consumer.type === "svc" ? 0 : previous] ?? 1) === 0;
+      // a downgrade the publisher's side caused (or a path restart asked for) is not congestion
+      if (!state.backoff.onLayersChange(state.layer, wanted, this.now(), sourceLost || this.restartingLow(consumer))) return;
       this.hooks.log.debug({ consumer: consumer.id, layer: layers?.spatialLayer, until: state.backoff.holdEndsAt }, "congestion: holding a lower layer");
       void this.apply(consumer, { keyFrame: false });
       if (state.timer) clearTimeout(state.timer);

@@ -114,8 +114,14 @@ export class RoomMedia {
       peer.brokenTransports.delete(transport.id);
     });
     // A new path (the client's address changed, or its ICE restarted): whatever was in
-    // flight is lost, so ask for key frames now instead of waiting for the browsers' PLIs.
-    transport.on("iceselectedtuplechange", () => this.requestKeyFrames(peer, direction));
+    // flight is lost, so ask for key frames now instead of waiting for the browsers' PLIs;
+    // a publisher's viewers start again from its smallest layer (LayerControl).
+    let hadPath = false;
+    transport.on("iceselectedtuplechange", () => {
+      if (hadPath && direction === "send") this.layers.publisherPathChanged(peer.id);
+      hadPath = true;
+      this.requestKeyFrames(peer, direction);
+    });
     transport.on("icestatechange", (state) => {
       if (state === "disconnected" || state === "closed") peer.brokenTransports.add(transport.id);
       else if (state === "connected" || state === "completed") peer.brokenTransports.delete(transport.id);

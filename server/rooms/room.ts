@@ -208,8 +208,11 @@ export class Room extends EventEmitter<RoomEvents> {
     p.attach(sink);
     // The old socket may not have noticed yet that its network is gone.
     if (previous && previous !== sink) previous.close(CLOSE_CODES.superseded, "resumed on a newer connection");
-    // the gap left decoders waiting on both sides of this peer
-    this.media.requestKeyFrames(p);
+    // The gap left decoders waiting on both sides of this peer. Not when its address changed:
+    // its paths are dead until the ICE restart, and a key frame request sent into a dead path
+    // stays pending in mediasoup, which swallows the one the new path's tuple change makes
+    // (and retries only a second later).
+    if (!addressChanged) this.media.requestKeyFrames(p);
     // dynacast notices sent while it was away
     this.media.dynacast.resend(p);
     if (wasReconnecting) {

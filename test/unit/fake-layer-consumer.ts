@@ -30,6 +30,8 @@ export function fakeConsumer(
     closed: false,
     paused: true,
     producerPaused: false,
+    /** What mediasoup last reported (the score event precedes layerschange). */
+    score: undefined as { score: number; producerScore: number; producerScores: number[] } | undefined,
     calls,
     appData: {
       peerId: "viewer",

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import pino from "pino";
 import { BACKOFF_INITIAL_MS } from "../../server/rooms/layer-backoff";
-import { LayerControl } from "../../server/rooms/layer-control";
+import { LayerControl, RESTART_LOW_MS } from "../../server/rooms/layer-control";
 import { PRIORITY } from "../../server/rooms/layer-policy";
 import { fakeConsumer } from "./fake-layer-consumer";
 
@@ -17,6 +17,18 @@ function control(active: () => string | null = () => null, now: () => number = D
 }
 const peerWith = (...consumers: ReturnType<typeof fakeConsumer>[]) =>
   ({ consumers: new Map(consumers.map((c) => [c.id, c])) }) as never;
+
+/** A ready consumer of `from`'s camera whose tile wants its top layer (2), on a clock the test moves. */
+async function wantingTopLayer(id: string, from?: string) {
+  const clock = { t: 1_000_000 };
+  const { lc } = control(() => null, () => clock.t);
+  const c = fakeConsumer(id, from ? { from } : {});
+  await lc.init(c as never);
+  await lc.ready(c as never);
+  const peer = peerWith(c);
+  await lc.updateViews(peer, [{ consumerId: id, visible: true, width: 1000, height: 560 }]);
+  return { lc, c, peer, clock };
+}
 
 test("a new consumer gets its priority and the default layer; resumed with a key frame once the client is ready", async () => {
   const { lc } = control();
@@ -91,18 +103,12 @@ test("priorities: screens first, the active speaker's camera above the others, u
 });
 
 test("congestion: taken down below what the tile wants, the consumer is held there, then tries again", async () => {
-  let t = 1_000_000;
-  const { lc } = control(() => null, () => t);
-  const c = fakeConsumer("c4");
-  await lc.init(c as never);
-  await lc.ready(c as never);
-  const peer = peerWith(c);
-  await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1000, height: 560 }]); // wants layer 2
+  const { lc, c, peer, clock } = await wantingTopLayer("c4");
   c.calls.length = 0;
   // the SFU starts on 0 (estimate), moves up to 1, then has to go back to 0
   c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
   c.emit("layerschange", { spatialLayer: 1, temporalLayer: 2 });
-  t += 2_000;
+  clock.t += 2_000;
   c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
   await new Promise((r) => setTimeout(r, 10));
   assert.deepEqual(c.calls, ["layers 0/2"], "held at the layer the link carries");
@@ -110,7 +116,60 @@ test("congestion: taken down below what the tile wants, the consumer is held the
   await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1200, height: 680 }]);
   assert.deepEqual(c.calls, ["layers 0/2"]);
   // after the hold the tile's layer is preferred again
-  t += BACKOFF_INITIAL_MS + 1;
+  clock.t += BACKOFF_INITIAL_MS + 1;
   await lc.updateViews(peer, [{ consumerId: "c4", visible: true, width: 1000, height: 560 }]);
   assert.deepEqual(c.calls, ["layers 0/2", "layers 2/2"]);
+});
+
+test("a layer the producer stopped sending is not congestion: no hold", async () => {
+  const { c, clock } = await wantingTopLayer("c5");
+  c.emit("layerschange", { spatialLayer: 1, temporalLayer: 2 });
+  c.emit("layerschange", { spatialLayer: 2, temporalLayer: 2 });
+  c.calls.length = 0;
+  clock.t += 2_000;
+  // the publisher's network fails: its streams go inactive one after the other
+  c.score = { score: 10, producerScore: 10, producerScores: [10, 10, 0] };
+  c.emit("layerschange", { spatialLayer: 1, temporalLayer: 2 });
+  c.score = { score: 10, producerScore: 10, producerScores: [10, 0, 0] };
+  c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
+  c.score = { score: 0, producerScore: 0, producerScores: [0, 0, 0] };
+  c.emit("layerschange", null);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(c.calls, [], "the consumer still prefers the tile's layer");
+  // back: the layers return, and a real congestion downgrade afterwards is still held
+  c.score = { score: 10, producerScore: 10, producerScores: [10, 10, 10] };
+  c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
+  c.emit("layerschange", { spatialLayer: 2, temporalLayer: 2 });
+  c.emit("layerschange", { spatialLayer: 1, temporalLayer: 2 });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(c.calls, ["layers 1/2"], "held after a downgrade the producer did not cause");
+});
+
+test("a publisher's new path: its viewers start from the smallest layer, then go back to what the tile needs", async () => {
+  let t = 1_000_000;
+  const { lc } = control(() => null, () => t);
+  const c = fakeConsumer("c6", { from: "ben" });
+  const other = fakeConsumer("c7", { from: "cleo" });
+  for (const x of [c, other]) {
+    await lc.init(x as never);
+    await lc.ready(x as never);
+  }
+  const peer = peerWith(c, other);
+  await lc.updateViews(peer, [
+    { consumerId: "c6", visible: true, width: 1000, height: 560 },
+    { consumerId: "c7", visible: true, width: 1000, height: 560 },
+  ]);
+  c.emit("layerschange", { spatialLayer: 2, temporalLayer: 2 });
+  c.calls.length = other.calls.length = 0;
+  lc.publisherPathChanged("ben");
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(c.calls, ["layers 0/2"], "Ben's viewer starts again from his smallest layer");
+  assert.deepEqual(other.calls, [], "other publishers' consumers are left alone");
+  // dynacast reads the need, not the preference: Ben is still asked for the tile's layer
+  assert.equal((c.appData.need as { spatialLayer: number }).spatialLayer, 2);
+  // mediasoup follows: that downgrade is not congestion
+  c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
+  t += RESTART_LOW_MS + 1;
+  await new Promise((r) => setTimeout(r, RESTART_LOW_MS + 50));
+  assert.deepEqual(c.calls, ["layers 0/2", "layers 2/2"], "back to the tile's layer, no congestion hold");
 });
