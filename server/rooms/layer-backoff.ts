@@ -48,6 +48,11 @@ export class LayerBackoff {
     return this.cap;
   }
 
+  /** The spatial layer mediasoup last reported (null: none yet, or none now). */
+  get layer(): number | null {
+    return this.current;
+  }
+
   /** When the current hold ends (0: none). */
   get holdEndsAt(): number {
     return this.cap === null ? 0 : this.until;

@@ -42,7 +42,7 @@ function sameChoice(a: LayerChoice | undefined, b: LayerChoice): boolean {
 export class LayerControl {
   /** One change at a time per consumer (pause/resume/preferred layers must not interleave). */
   private readonly chains = new WeakMap<LayerConsumer, Promise<void>>();
-  private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null; layer: number | null }>();
+  private readonly backoffs = new WeakMap<LayerConsumer, { backoff: LayerBackoff; timer: NodeJS.Timeout | null }>();
   /** Bandwidth budget: each viewer's consumers, its last estimate, each consumer's cap. */
   private readonly byViewer = new Map<string, Set<LayerConsumer>>();
   private readonly estimates = new Map<string, number>();
@@ -172,16 +172,22 @@ export class LayerControl {
   publisherPathChanged(publisherId: string): void {
     const until = this.now() + RESTART_LOW_MS;
     this.restartLowUntil.set(publisherId, until);
-    const affected: LayerConsumer[] = [];
-    for (const set of this.byViewer.values()) {
-      for (const c of set) if (!c.closed && layered(c) && c.appData.producerPeerId === publisherId) affected.push(c);
-    }
-    for (const c of affected) void this.apply(c, { keyFrame: false });
+    this.applyToViewersOf(publisherId);
     const timer = setTimeout(() => {
-      if (this.restartLowUntil.get(publisherId) === until) this.restartLowUntil.delete(publisherId);
-      for (const c of affected) if (!c.closed) void this.apply(c, { keyFrame: false });
+      if (this.restartLowUntil.get(publisherId) !== until) return; // a later path change runs its own
+      this.restartLowUntil.delete(publisherId);
+      // consumers made during the restart too
+      this.applyToViewersOf(publisherId);
     }, RESTART_LOW_MS + 10);
     timer.unref();
+  }
+
+  private applyToViewersOf(publisherId: string): void {
+    for (const set of this.byViewer.values()) {
+      for (const c of set) {
+        if (!c.closed && layered(c) && c.appData.producerPeerId === publisherId) void this.apply(c, { keyFrame: false });
+      }
+    }
   }
 
   private restartingLow(c: LayerConsumer): boolean {
@@ -232,18 +238,18 @@ export class LayerControl {
   }
 
   private watchCongestion(consumer: LayerConsumer): void {
-    const state = { backoff: new LayerBackoff(), timer: null as NodeJS.Timeout | null, layer: null as number | null };
+    const state = { backoff: new LayerBackoff(), timer: null as NodeJS.Timeout | null };
     this.backoffs.set(consumer, state);
     consumer.on("layerschange", (layers) => {
       const want = this.wanted(consumer);
       const wanted = want.paused ? 0 : want.spatialLayer;
-      const previous = state.layer;
-      state.layer = layers ? layers.spatialLayer : null;
+      const previous = state.backoff.layer;
       // the score event precedes layerschange: a layer whose stream died at the producer shows 0
       const scores = consumer.score?.producerScores ?? [];
       const sourceLost = previous !== null && (scores[consumer.type === "svc" ? 0 : previous] ?? 1) === 0;
       // a downgrade the publisher's side caused (or a path restart asked for) is not congestion
-      if (!state.backoff.onLayersChange(state.layer, wanted, this.now(), sourceLost || this.restartingLow(consumer))) return;
+      const current = layers ? layers.spatialLayer : null;
+      if (!state.backoff.onLayersChange(current, wanted, this.now(), sourceLost || this.restartingLow(consumer))) return;
       this.hooks.log.debug({ consumer: consumer.id, layer: layers?.spatialLayer, until: state.backoff.holdEndsAt }, "congestion: holding a lower layer");
       void this.apply(consumer, { keyFrame: false });
       if (state.timer) clearTimeout(state.timer);

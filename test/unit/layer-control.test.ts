@@ -167,9 +167,16 @@ test("a publisher's new path: its viewers start from the smallest layer, then go
   assert.deepEqual(other.calls, [], "other publishers' consumers are left alone");
   // dynacast reads the need, not the preference: Ben is still asked for the tile's layer
   assert.equal((c.appData.need as { spatialLayer: number }).spatialLayer, 2);
+  // a viewer who joins meanwhile starts low as well
+  const late = fakeConsumer("c8", { from: "ben" });
+  await lc.init(late as never);
+  await lc.ready(late as never);
+  await lc.updateViews(peerWith(late), [{ consumerId: "c8", visible: true, width: 1000, height: 560 }]);
+  assert.ok(!late.calls.some((x) => x.startsWith("layers 2")), `the late viewer starts low: ${late.calls.join(", ")}`);
   // mediasoup follows: that downgrade is not congestion
   c.emit("layerschange", { spatialLayer: 0, temporalLayer: 2 });
   t += RESTART_LOW_MS + 1;
   await new Promise((r) => setTimeout(r, RESTART_LOW_MS + 50));
   assert.deepEqual(c.calls, ["layers 0/2", "layers 2/2"], "back to the tile's layer, no congestion hold");
+  assert.equal(late.calls.at(-1), "layers 2/2", "the late viewer is let up too");
 });
