@@ -76,14 +76,14 @@ function buildKey(version) {
   return `${version}-${h.digest('hex').slice(0, 12)}`;
 }
 
-function cacheDirFor(version) {
+function cacheDirFor(key) {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'meet', 'mediasoup-worker', buildKey(version));
+  return path.join(base, 'meet', 'mediasoup-worker', key);
 }
 
-function installWorker(src, version) {
+function installWorker(src, key) {
   installFile(src, TARGET_BIN);
-  fs.writeFileSync(STAMP_FILE, `${buildKey(version)}\n`);
+  fs.writeFileSync(STAMP_FILE, `${key}\n`);
 }
 
 function installedKey() {
@@ -416,14 +416,14 @@ async function main() {
     log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs (exit 41) and is build ${key}; nothing to do`);
     return;
   }
-  if (existing.ok) log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs but is not build ${key} (the patches changed); replacing it`);
+  if (existing.ok) log(`${path.relative(PROJECT_DIR, TARGET_BIN)} runs but is not stamped as build ${key} (other patches, or installed another way); replacing it`);
 
-  const cacheDir = cacheDirFor(pkg.version);
+  const cacheDir = cacheDirFor(key);
   const cachedBin = path.join(cacheDir, 'mediasoup-worker');
   if (fs.existsSync(cachedBin)) {
     const chk = workerRuns(cachedBin);
     if (chk.ok) {
-      installWorker(cachedBin, pkg.version);
+      installWorker(cachedBin, key);
       log(`installed the cached worker ${cachedBin} (${elapsed()})`);
       return;
     }
@@ -437,14 +437,14 @@ async function main() {
     const prebuilt = await downloadPrebuilt(pkg, tmpRoot);
     if (prebuilt) {
       storeInCache(cacheDir, prebuilt, { version: pkg.version, source: 'prebuilt download' });
-      installWorker(prebuilt, pkg.version);
+      installWorker(prebuilt, key);
       log(`installed the prebuilt worker (without this project's behaviour patches) at ${path.relative(PROJECT_DIR, TARGET_BIN)} (${elapsed()})`);
       return;
     }
     keepTmp = true; // keep the build dir (and its log) if the build fails
     const built = await buildLocally(pkg, tmpRoot);
     storeInCache(cacheDir, built.bin, { version: pkg.version, source: 'local build', srtp: built.srtp, patches: PATCH_FILES.map((f) => path.basename(f)) });
-    installWorker(built.bin, pkg.version);
+    installWorker(built.bin, key);
     const chk = workerRuns(TARGET_BIN);
     if (!chk.ok) fail(`installed worker does not run: ${chk.why}`);
     keepTmp = false;
